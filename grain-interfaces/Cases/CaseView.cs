@@ -1,0 +1,48 @@
+namespace Recouvrement.Cases;
+
+/// <summary>One dated fact in a case's history (the creditor reads it; CPCE R124-5 reporting).</summary>
+[GenerateSerializer, Immutable, Alias("rc.CaseEvent")]
+public sealed record CaseEvent(
+    [property: Id(0)] DateTimeOffset At,
+    [property: Id(1)] string Kind,
+    [property: Id(2)] string? Detail);
+
+/// <summary>The next thing the schedule will do for a case, and when.</summary>
+[GenerateSerializer, Immutable, Alias("rc.NextStep")]
+public sealed record NextStep(
+    [property: Id(0)] DateTimeOffset At,
+    [property: Id(1)] string Action,
+    [property: Id(2)] int Stage);
+
+/// <summary>A case as the creditor sees it.</summary>
+[GenerateSerializer, Immutable, Alias("rc.CaseView")]
+public sealed record CaseView(
+    [property: Id(0)] string Reference,
+    [property: Id(1)] CaseStatus Status,
+    [property: Id(2)] int Stage,
+    [property: Id(3)] decimal Amount,
+    [property: Id(4)] decimal Paid,
+    [property: Id(5)] decimal Balance,
+    [property: Id(6)] string Currency,
+    [property: Id(7)] DateOnly IssuedOn,
+    [property: Id(8)] DateOnly DueOn,
+    [property: Id(9)] string? Label,
+    [property: Id(10)] string DebtorReference,
+    [property: Id(11)] NextStep? NextStep,
+    [property: Id(12)] string? ClosedReason,
+    [property: Id(13)] IReadOnlyList<CaseEvent> History);
+
+/// <summary>What creating a case did.</summary>
+[GenerateSerializer, Alias("rc.CreationOutcome")]
+public enum CreationOutcome
+{
+    Created = 0,
+    Duplicate = 1,
+    Conflict = 2,
+}
+
+/// <summary>The outcome of a creation and the case as it now stands.</summary>
+[GenerateSerializer, Immutable, Alias("rc.CaseCreation")]
+public sealed record CaseCreation(
+    [property: Id(0)] CreationOutcome Outcome,
+    [property: Id(1)] CaseView Case);

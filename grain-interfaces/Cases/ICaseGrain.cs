@@ -1,0 +1,37 @@
+using Recouvrement.Debtors;
+
+namespace Recouvrement.Cases;
+
+/// <summary>One unpaid bill, keyed <c>{creditorId}/{caseReference}</c>; owns its schedule and its timers.</summary>
+public interface ICaseGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the case, or tells whether the same reference was already fed (duplicate or conflict).</summary>
+    Task<CaseCreation> Create(CaseDraft draft);
+
+    /// <summary>The case as it stands, or null when no case has this reference.</summary>
+    [ReadOnly]
+    Task<CaseView?> Get();
+
+    Task<CaseActionResult> RecordPayment(PaymentReceipt payment);
+
+    Task<CaseActionResult> Hold();
+
+    Task<CaseActionResult> Resume();
+
+    Task<CaseActionResult> Cancel(string reason);
+
+    /// <summary>
+    /// Asked by the debtor just before a message goes out: is this step still wanted?
+    /// Interleaves because the debtor calls it while the case may itself be waiting on the debtor;
+    /// it only reads state.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<bool> StillWantsContact(int stage);
+
+    /// <summary>
+    /// Told by the debtor once a message naming this case went out. One-way so that the debtor never
+    /// waits on a case that may be waiting on it; the debtor's own contact log is the durable record.
+    /// </summary>
+    [OneWay]
+    Task ContactMade(ContactReceipt receipt);
+}

@@ -1,0 +1,40 @@
+namespace Recouvrement.Cases;
+
+/// <summary>Something that happens to a case: a creditor action, a timer, a debtor's confirmation.</summary>
+public abstract record CaseCommand;
+
+public sealed record OpenCase(CaseDraft Draft) : CaseCommand;
+
+/// <summary>The case's reminder ticked.</summary>
+public sealed record WakeUp : CaseCommand;
+
+public sealed record ReceivePayment(PaymentReceipt Payment) : CaseCommand;
+
+public sealed record PutOnHold : CaseCommand;
+
+public sealed record ResumeSchedule : CaseCommand;
+
+public sealed record CancelCase(string Reason) : CaseCommand;
+
+public sealed record ConfirmContact(ContactReceipt Receipt) : CaseCommand;
+
+/// <summary>What a decision asks the grain to do once the new state is persisted.</summary>
+public abstract record CaseEffect;
+
+public sealed record WakeAt(DateTimeOffset At) : CaseEffect;
+
+public sealed record StopWaking : CaseEffect;
+
+public sealed record AttachToDebtor(DebtorDetails Debtor) : CaseEffect;
+
+public sealed record AskDebtorToContact(ContactRequest Request) : CaseEffect;
+
+/// <summary>Drop the case's queued contact; a settled case also leaves the debtor's open cases.</summary>
+public sealed record WithdrawFromDebtor(bool Settled) : CaseEffect;
+
+/// <summary>The new state, what to do next, and how the command ended for whoever sent it.</summary>
+public sealed record CaseDecision(
+    CaseState State,
+    ImmutableArray<CaseEffect> Effects,
+    CaseActionOutcome Outcome,
+    string? Reason = null);

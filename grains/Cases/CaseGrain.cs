@@ -1,0 +1,125 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Recouvrement.Cases;
+
+/// <summary>One unpaid bill: loads its state, asks <see cref="CaseDecisions"/> what to do, persists once, then acts.</summary>
+[CollectionAgeLimit(Minutes = 5)]
+public sealed partial class CaseGrain(
+    [PersistentState("case", StorageNames.Default)] IPersistentState<CaseState> state,
+    [FromKeyedServices(EngineClock.Key)] TimeProvider clock,
+    ILogger<CaseGrain> logger) : Grain, ICaseGrain, IRemindable
+{
+    internal const string NextStepReminder = "next-step";
+
+    /// <summary>If a tick's work fails, the reminder ticks again after this long.</summary>
+    private static readonly TimeSpan RetryPeriod = TimeSpan.FromHours(1);
+
+    private string CreditorId => GrainKeys.Split(this.GetPrimaryKeyString()).CreditorId;
+
+    private IDebtorGrain Debtor => GrainFactory.GetGrain<IDebtorGrain>(GrainKeys.Compose(CreditorId, state.State.Draft!.Debtor.Reference));
+
+    public async Task<CaseCreation> Create(CaseDraft draft)
+    {
+        var decision = await Decide(new OpenCase(draft));
+        var outcome = decision.Outcome switch
+        {
+            CaseActionOutcome.Applied => CreationOutcome.Created,
+            CaseActionOutcome.AlreadyApplied => CreationOutcome.Duplicate,
+            _ => CreationOutcome.Conflict,
+        };
+        return new CaseCreation(outcome, View());
+    }
+
+    public Task<CaseView?> Get() => Task.FromResult(state.State.Exists ? View() : null);
+
+    public Task<CaseActionResult> RecordPayment(PaymentReceipt payment) => Act(new ReceivePayment(payment));
+
+    public Task<CaseActionResult> Hold() => Act(new PutOnHold());
+
+    public Task<CaseActionResult> Resume() => Act(new ResumeSchedule());
+
+    public Task<CaseActionResult> Cancel(string reason) => Act(new CancelCase(reason));
+
+    public Task<bool> StillWantsContact(int stage) =>
+        Task.FromResult(state.State.Status.AcceptsReminders() && state.State.PendingContact?.Stage == stage);
+
+    public Task ContactMade(ContactReceipt receipt) => Decide(new ConfirmContact(receipt));
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName == NextStepReminder)
+        {
+            await Decide(new WakeUp());
+        }
+    }
+
+    private async Task<CaseActionResult> Act(CaseCommand command)
+    {
+        var decision = await Decide(command);
+        return new CaseActionResult(decision.Outcome, decision.Reason, state.State.Exists ? View() : null);
+    }
+
+    private async Task<CaseDecision> Decide(CaseCommand command)
+    {
+        var policy = await GrainFactory.GetGrain<ICreditorGrain>(CreditorId).GetPolicy();
+        var now = clock.GetUtcNow();
+        var decision = CaseDecisions.Decide(state.State, command, now, policy);
+        if (!ReferenceEquals(decision.State, state.State))
+        {
+            var before = state.State.Status;
+            state.State = decision.State;
+            await state.WriteStateAsync();
+            if (before != decision.State.Status)
+            {
+                LogStatusChanged(logger, this.GetPrimaryKeyString(), before, decision.State.Status);
+            }
+        }
+
+        foreach (var effect in decision.Effects)
+        {
+            await Perform(effect, now);
+        }
+
+        return decision;
+    }
+
+    private async Task Perform(CaseEffect effect, DateTimeOffset now)
+    {
+        switch (effect)
+        {
+            case WakeAt wake:
+                var due = wake.At - now;
+                await this.RegisterOrUpdateReminder(NextStepReminder, due > TimeSpan.Zero ? due : TimeSpan.Zero, RetryPeriod);
+                break;
+            case StopWaking:
+                if (await this.GetReminder(NextStepReminder) is { } reminder)
+                {
+                    await this.UnregisterReminder(reminder);
+                }
+
+                break;
+            case AttachToDebtor attach:
+                await Debtor.Attach(state.State.Draft!.Reference, attach.Debtor);
+                break;
+            case AskDebtorToContact ask:
+                await Debtor.RequestContact(ask.Request);
+                break;
+            case WithdrawFromDebtor withdraw:
+                await Debtor.Withdraw(state.State.Draft!.Reference, withdraw.Settled);
+                break;
+        }
+    }
+
+    private CaseView View()
+    {
+        var s = state.State;
+        var draft = s.Draft!;
+        var next = s.NextStepAt is { } at && s.Status.AcceptsReminders() ? new NextStep(at, s.NextAction ?? "none", s.Stage + 1) : null;
+        return new CaseView(draft.Reference, s.Status, s.Stage, draft.Amount, s.Paid, s.Balance, draft.Currency,
+            draft.IssuedOn, draft.DueOn, draft.Label, draft.Debtor.Reference, next, s.ClosedReason, s.History);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseKey} went from {Before} to {After}")]
+    private static partial void LogStatusChanged(ILogger logger, string caseKey, CaseStatus before, CaseStatus after);
+}

@@ -1,0 +1,37 @@
+namespace Recouvrement.Cases;
+
+/// <summary>Everything a case persists. Ids are never renumbered: stored state depends on them.</summary>
+[GenerateSerializer, Alias("rc.CaseState")]
+public sealed record CaseState
+{
+    [Id(0)] public CaseDraft? Draft { get; init; }
+    [Id(1)] public CaseStatus Status { get; init; }
+    [Id(2)] public CaseStatus? StatusBeforeHold { get; init; }
+
+    /// <summary>How many schedule steps have run.</summary>
+    [Id(3)] public int Stage { get; init; }
+    [Id(4)] public decimal Paid { get; init; }
+    [Id(5)] public DateTimeOffset? NextStepAt { get; init; }
+    [Id(6)] public DateTimeOffset? LastStepAt { get; init; }
+    [Id(7)] public DateTimeOffset CreatedAt { get; init; }
+    [Id(8)] public ImmutableList<CaseEvent> History { get; init; } = [];
+    [Id(9)] public ImmutableList<PaymentReceipt> Payments { get; init; } = [];
+    [Id(10)] public string? ClosedReason { get; init; }
+
+    /// <summary>The contact asked of the debtor and not yet confirmed as sent.</summary>
+    [Id(11)] public ContactRequest? PendingContact { get; init; }
+
+    /// <summary>The first message's date and id: CPCE R124-4 wants them repeated in every later letter.</summary>
+    [Id(12)] public DateTimeOffset? FirstContactAt { get; init; }
+    [Id(13)] public string? FirstContactMessageId { get; init; }
+
+    /// <summary>What the step at <see cref="NextStepAt"/> will do, as the API spells it.</summary>
+    [Id(14)] public string? NextAction { get; init; }
+
+    public bool Exists => Draft is not null;
+
+    public decimal Balance => Draft is null ? 0m : Math.Max(0m, Draft.Amount - Paid);
+
+    public CaseState Record(DateTimeOffset at, string kind, string? detail = null) =>
+        this with { History = History.Add(new CaseEvent(at, kind, detail)) };
+}

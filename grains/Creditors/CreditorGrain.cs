@@ -1,0 +1,37 @@
+namespace Recouvrement.Creditors;
+
+/// <summary>What a creditor persists.</summary>
+[GenerateSerializer, Alias("rc.CreditorState")]
+public sealed record CreditorState
+{
+    [Id(0)] public CreditorProfile? Profile { get; init; }
+    [Id(1)] public DunningPolicy? Policy { get; init; }
+}
+
+/// <summary>A creditor: its profile and the dunning policy its cases follow.</summary>
+public sealed class CreditorGrain(
+    [PersistentState("creditor", StorageNames.Default)] IPersistentState<CreditorState> state,
+    [Microsoft.Extensions.DependencyInjection.FromKeyedServices(EngineClock.Key)] TimeProvider clock) : Grain, ICreditorGrain
+{
+    public async Task<bool> Onboard(string name)
+    {
+        if (state.State.Profile is not null)
+        {
+            return false;
+        }
+
+        state.State = state.State with { Profile = new CreditorProfile(this.GetPrimaryKeyString(), name, clock.GetUtcNow()) };
+        await state.WriteStateAsync();
+        return true;
+    }
+
+    public Task<CreditorProfile?> GetProfile() => Task.FromResult(state.State.Profile);
+
+    public Task<DunningPolicy> GetPolicy() => Task.FromResult(state.State.Policy ?? DunningPolicy.Default);
+
+    public async Task SetPolicy(DunningPolicy policy)
+    {
+        state.State = state.State with { Policy = policy };
+        await state.WriteStateAsync();
+    }
+}

@@ -1,0 +1,96 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+
+namespace Recouvrement.Payments;
+
+/// <summary>How payment links are built and signed. Bound from <c>Recouvrement:PaymentLinks</c>.</summary>
+public sealed class PaymentLinkOptions
+{
+    /// <summary>The public address debtors open, without a trailing slash. Default: <c>http://localhost:5080</c>.</summary>
+    public string BaseUrl { get; set; } = "http://localhost:5080";
+
+    /// <summary>
+    /// The HMAC key (base64, at least 32 bytes) that signs new links. When empty, a random key is made at
+    /// start-up and links die with the process: fine for the embedded default, never for production.
+    /// </summary>
+    public string? SigningKey { get; set; }
+
+    /// <summary>Older keys still accepted when verifying, so a key can be rotated without breaking links sent.</summary>
+    public List<string> PreviousSigningKeys { get; } = [];
+
+    /// <summary>How long a link stays valid. Default: 60 days, longer than the default schedule.</summary>
+    public TimeSpan Lifetime { get; set; } = TimeSpan.FromDays(60);
+}
+
+/// <summary>
+/// Signed, expiring links that name one debtor and open nothing else:
+/// <c>base64url(debtorKey|expiry) . base64url(HMAC-SHA256)</c>.
+/// </summary>
+public sealed class PaymentLinks
+{
+    private readonly PaymentLinkOptions _options;
+    private readonly byte[] _signingKey;
+    private readonly byte[][] _acceptedKeys;
+
+    public PaymentLinks(IOptions<PaymentLinkOptions> options)
+    {
+        _options = options.Value;
+        _signingKey = string.IsNullOrEmpty(_options.SigningKey)
+            ? RandomNumberGenerator.GetBytes(32)
+            : Convert.FromBase64String(_options.SigningKey);
+        _acceptedKeys = [_signingKey, .. _options.PreviousSigningKeys.Select(Convert.FromBase64String)];
+    }
+
+    public string LinkFor(string debtorKey, DateTimeOffset now) => $"{_options.BaseUrl.TrimEnd('/')}/p/{TokenFor(debtorKey, now)}";
+
+    public string TokenFor(string debtorKey, DateTimeOffset now)
+    {
+        var payload = Encoding.UTF8.GetBytes($"{debtorKey}|{(now + _options.Lifetime).ToUnixTimeSeconds()}");
+        return $"{Base64Url(payload)}.{Base64Url(HMACSHA256.HashData(_signingKey, payload))}";
+    }
+
+    /// <summary>The debtor key a token names, or null when it is forged, altered, expired or malformed.</summary>
+    public string? Verify(string token, DateTimeOffset now)
+    {
+        var dot = token.IndexOf('.', StringComparison.Ordinal);
+        if (dot <= 0)
+        {
+            return null;
+        }
+
+        byte[] payload, signature;
+        try
+        {
+            payload = FromBase64Url(token[..dot]);
+            signature = FromBase64Url(token[(dot + 1)..]);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+
+        if (!_acceptedKeys.Any(key => CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(key, payload), signature)))
+        {
+            return null;
+        }
+
+        var text = Encoding.UTF8.GetString(payload);
+        var bar = text.LastIndexOf('|');
+        if (bar <= 0 || !long.TryParse(text[(bar + 1)..], out var expiry) || now.ToUnixTimeSeconds() > expiry)
+        {
+            return null;
+        }
+
+        return text[..bar];
+    }
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static byte[] FromBase64Url(string text)
+    {
+        var padded = text.Replace('-', '+').Replace('_', '/');
+        padded += (padded.Length % 4) switch { 2 => "==", 3 => "=", 0 => string.Empty, _ => throw new FormatException() };
+        return Convert.FromBase64String(padded);
+    }
+}
