@@ -1,0 +1,201 @@
+using System.Globalization;
+using System.Text.Json;
+using Recouvrement.Api.Access;
+
+namespace Recouvrement.Api.Cases;
+
+/// <summary>The creditor's case endpoints under <c>/api/v1/cases</c>.</summary>
+public static class CasesApi
+{
+    public const int MaxBatchItems = 10_000;
+    public const long SingleBodyLimit = 64 * 1024;
+    public const long BatchBodyLimit = 32 * 1024 * 1024;
+
+    public static RouteGroupBuilder MapCasesApi(this RouteGroupBuilder api)
+    {
+        var cases = api.MapGroup("/cases").WithTags("Cases");
+        cases.MapPost("/", CreateCase).Accepts<JsonElement>("application/json");
+        cases.MapPost("/batch", CreateBatch).Accepts<JsonElement>("application/json");
+        cases.MapGet("/{reference}", GetCase);
+        cases.MapPost("/{reference}/payments", RecordPayment);
+        cases.MapPost("/{reference}/hold", Hold);
+        cases.MapPost("/{reference}/resume", Resume);
+        cases.MapPost("/{reference}/cancel", Cancel);
+        return api;
+    }
+
+    /// <summary>The answer to one item of a batch.</summary>
+    public sealed record BatchItemResult(int Index, string? Reference, string Status, IReadOnlyList<FieldError> Errors);
+
+    /// <summary>The answer to a batch: counts, then every item in order.</summary>
+    public sealed record BatchResult(int Received, int Created, int Duplicate, int Conflict, int Invalid, int Failed, IReadOnlyList<BatchItemResult> Items);
+
+    public static async Task<Results<Created<CaseView>, Ok<CaseView>, ProblemHttpResult>> CreateCase(
+        HttpContext context, CaseIntake intake, CancellationToken cancellationToken)
+    {
+        var creditor = CreditorKeyFilter.CreditorOf(context);
+        using var document = await ParseJson(context.Request, SingleBodyLimit, cancellationToken);
+        CaseInput input;
+        try
+        {
+            input = CaseJson.Read(document.RootElement);
+        }
+        catch (FormatException error)
+        {
+            return Problems.BadRequest(error.Message);
+        }
+
+        var (draft, errors) = CaseValidation.Validate(input, FieldNames.Json, decimalComma: false);
+        if (draft is null)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        var outcome = (await intake.SubmitAsync(creditor, [new IntakeItem(0, draft.Reference, draft, [])], cancellationToken))[0];
+        var view = await Grain(context, draft.Reference).Get();
+        return outcome.Status switch
+        {
+            "created" => TypedResults.Created($"/api/v1/cases/{Uri.EscapeDataString(draft.Reference)}", view),
+            "duplicate" => TypedResults.Ok(view),
+            "conflict" => Problems.Conflict("a case with this reference exists with different content"),
+            _ => TypedResults.Problem("the case was not stored this time; resubmit it (creation is idempotent)", statusCode: 503),
+        };
+    }
+
+    public static async Task<Results<Ok<BatchResult>, ProblemHttpResult>> CreateBatch(
+        HttpContext context, CaseIntake intake, CancellationToken cancellationToken)
+    {
+        var creditor = CreditorKeyFilter.CreditorOf(context);
+        using var document = await ParseJson(context.Request, BatchBodyLimit, cancellationToken);
+        var root = document.RootElement;
+        var array = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("cases", out var wrapped) ? wrapped : root;
+        if (array.ValueKind != JsonValueKind.Array)
+        {
+            return Problems.BadRequest("the body must be a JSON array of cases (or an object with a 'cases' array)");
+        }
+
+        var count = array.GetArrayLength();
+        if (count > MaxBatchItems)
+        {
+            return Problems.TooLarge($"a batch holds at most {MaxBatchItems} cases; this one has {count}: split it");
+        }
+
+        var items = new List<IntakeItem>(count);
+        var index = 0;
+        foreach (var element in array.EnumerateArray())
+        {
+            items.Add(ToItem(index++, element));
+        }
+
+        var outcomes = await intake.SubmitAsync(creditor, items, cancellationToken);
+        var results = outcomes.Select(o => new BatchItemResult(o.Position, o.Reference, o.Status, o.Errors)).ToList();
+        return TypedResults.Ok(new BatchResult(count,
+            results.Count(r => r.Status == "created"), results.Count(r => r.Status == "duplicate"),
+            results.Count(r => r.Status == "conflict"), results.Count(r => r.Status == "invalid"),
+            results.Count(r => r.Status == "failed"), results));
+    }
+
+    public static async Task<Results<Ok<CaseView>, ProblemHttpResult>> GetCase(HttpContext context, string reference) =>
+        await Grain(context, reference).Get() is { } view ? TypedResults.Ok(view) : Problems.NotFound($"no case '{reference}'");
+
+    /// <summary>A payment the creditor received outside the engine, such as a bank transfer.</summary>
+    public sealed record PaymentRequest(decimal? Amount, string? Currency, DateOnly? ReceivedOn, string? Reference, string? Method);
+
+    public static async Task<Results<Created<CaseView>, Ok<CaseView>, ProblemHttpResult>> RecordPayment(
+        HttpContext context, string reference, PaymentRequest payment, TimeProvider clock)
+    {
+        var errors = new List<FieldError>();
+        if (payment.Amount is not > 0m || decimal.Round(payment.Amount.Value, 2) != payment.Amount.Value)
+        {
+            errors.Add(new("amount", "a positive amount with at most 2 decimals is required"));
+        }
+
+        if (string.IsNullOrWhiteSpace(payment.Reference) || payment.Reference.Length > 100)
+        {
+            errors.Add(new("reference", "the payment's own reference (e.g. the bank transfer id, at most 100 characters) is required"));
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        var receipt = new PaymentReceipt(payment.Reference!.Trim(), payment.Amount!.Value, payment.Currency?.ToUpperInvariant() ?? "EUR",
+            payment.ReceivedOn ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), payment.Method?.Trim() is { Length: > 0 } m ? m : "bank_transfer");
+        var result = await Grain(context, reference).RecordPayment(receipt);
+        return result.Outcome switch
+        {
+            CaseActionOutcome.Applied => TypedResults.Created($"/api/v1/cases/{Uri.EscapeDataString(reference)}", result.Case),
+            CaseActionOutcome.AlreadyApplied => TypedResults.Ok(result.Case),
+            CaseActionOutcome.NotFound => Problems.NotFound($"no case '{reference}'"),
+            _ => Problems.Conflict(result.Reason ?? "refused"),
+        };
+    }
+
+    public static Task<Results<Ok<CaseView>, ProblemHttpResult>> Hold(HttpContext context, string reference) =>
+        Answer(Grain(context, reference).Hold(), reference);
+
+    public static Task<Results<Ok<CaseView>, ProblemHttpResult>> Resume(HttpContext context, string reference) =>
+        Answer(Grain(context, reference).Resume(), reference);
+
+    /// <summary>Why the creditor cancels a case.</summary>
+    public sealed record CancelRequest(string? Reason);
+
+    public static Task<Results<Ok<CaseView>, ProblemHttpResult>> Cancel(HttpContext context, string reference, CancelRequest? body) =>
+        Answer(Grain(context, reference).Cancel(body?.Reason?.Trim() is { Length: > 0 } r ? r[..Math.Min(r.Length, 200)] : "cancelled by the creditor"), reference);
+
+    private static async Task<Results<Ok<CaseView>, ProblemHttpResult>> Answer(Task<CaseActionResult> action, string reference)
+    {
+        var result = await action;
+        return result.Outcome switch
+        {
+            CaseActionOutcome.Applied or CaseActionOutcome.AlreadyApplied => TypedResults.Ok(result.Case),
+            CaseActionOutcome.NotFound => Problems.NotFound($"no case '{reference}'"),
+            _ => Problems.Conflict(result.Reason ?? "refused"),
+        };
+    }
+
+    private static ICaseGrain Grain(HttpContext context, string reference) =>
+        context.RequestServices.GetRequiredService<IGrainFactory>()
+            .GetGrain<ICaseGrain>(GrainKeys.Compose(CreditorKeyFilter.CreditorOf(context), reference));
+
+    private static IntakeItem ToItem(int index, JsonElement element)
+    {
+        try
+        {
+            var input = CaseJson.Read(element);
+            var (draft, errors) = CaseValidation.Validate(input, FieldNames.Json, decimalComma: false);
+            return new IntakeItem(index, draft?.Reference ?? input.Reference, draft, errors);
+        }
+        catch (FormatException error)
+        {
+            return new IntakeItem(index, null, null, [new FieldError("$", error.Message)]);
+        }
+    }
+
+    private static async Task<JsonDocument> ParseJson(HttpRequest request, long limit, CancellationToken cancellationToken)
+    {
+        if (request.ContentType is { } type && !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
+            && !type.Contains("+json", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new UnsupportedBodyException($"expected application/json, not {type}");
+        }
+
+        var body = await RequestBody.ReadAsync(request, limit, cancellationToken);
+        try
+        {
+            return JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 16 });
+        }
+        catch (JsonException error)
+        {
+            throw new InvalidBodyException(string.Create(CultureInfo.InvariantCulture,
+                $"the body is not valid JSON (line {error.LineNumber + 1}, byte {error.BytePositionInLine + 1})"));
+        }
+    }
+}
+
+/// <summary>A body that cannot be read as the endpoint expects; answered with 400.</summary>
+public sealed class InvalidBodyException(string message) : Exception(message);
+
+/// <summary>A body of the wrong media type; answered with 415.</summary>
+public sealed class UnsupportedBodyException(string message) : Exception(message);

@@ -1,0 +1,4 @@
+global using Microsoft.AspNetCore.Http.HttpResults;
+global using Recouvrement.Cases;
+global using Recouvrement.Creditors;
+global using Recouvrement.Debtors;

@@ -1,0 +1,85 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Diagnostics;
+using Recouvrement.Api.Access;
+using Recouvrement.Api.Admin;
+using Recouvrement.Api.Cases;
+using Recouvrement.Api.Debtors;
+using Recouvrement.Api.Imports;
+using Recouvrement.Api.Policy;
+
+namespace Recouvrement.Api;
+
+/// <summary>
+/// The HTTP surface as one library of mappings: mapped into the silo process (single node) or run by the
+/// client-api process against a cluster.
+/// </summary>
+public static class ApiHosting
+{
+    public static IServiceCollection AddRecouvrementApi(this IServiceCollection services)
+    {
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        services.AddOpenApi("v1");
+        services.ConfigureHttpJsonOptions(options => Configure(options.SerializerOptions));
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.AddSingleton<CaseIntake>();
+        services.AddSingleton<CreditorKeyFilter>();
+        services.AddSingleton<OperatorKeyFilter>();
+        services.AddSingleton(TimeProvider.System);
+        return services;
+    }
+
+    /// <summary>camelCase fields, snake_case enum values (<c>formal_notice</c>, <c>on_hold</c>).</summary>
+    public static void Configure(JsonSerializerOptions json)
+    {
+        json.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+    }
+
+    public static WebApplication MapRecouvrementApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        var api = app.MapGroup("/api/v1");
+        api.MapAdminApi();
+        var creditor = api.MapGroup(string.Empty).AddEndpointFilter<CreditorKeyFilter>();
+        creditor.MapCasesApi();
+        creditor.MapImportsApi();
+        creditor.MapDebtorsApi();
+        creditor.MapPolicyApi();
+        return app;
+    }
+}
+
+/// <summary>Maps what goes wrong with a request to a problem response; nothing a client sends turns into a 500.</summary>
+public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, title, detail) = exception switch
+        {
+            BodyTooLargeException e => (StatusCodes.Status413PayloadTooLarge, "Payload too large", e.Message),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } e => (413, "Payload too large", e.Message),
+            InvalidBodyException e => (StatusCodes.Status400BadRequest, "Bad request", e.Message),
+            UnsupportedBodyException e => (StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", e.Message),
+            BadHttpRequestException e => (e.StatusCode, "Bad request", e.Message),
+            TimeoutException or OrleansException => (StatusCodes.Status503ServiceUnavailable, "Service unavailable",
+                "the engine did not answer in time; retry the request"),
+            _ => (0, string.Empty, string.Empty),
+        };
+        if (status == 0)
+        {
+            return false;
+        }
+
+        httpContext.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails = { Status = status, Title = title, Detail = detail },
+        });
+    }
+}

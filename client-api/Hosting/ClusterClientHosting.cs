@@ -1,0 +1,28 @@
+using Orleans.Configuration;
+
+namespace Recouvrement.Api.Hosting;
+
+/// <summary>Connects the standalone API process to the silos through the shared PostgreSQL membership table.</summary>
+public static class ClusterClientHosting
+{
+    public static WebApplicationBuilder AddRecouvrementClusterClient(this WebApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration.GetConnectionString("Recouvrement")
+            ?? throw new InvalidOperationException(
+                "The API process alone needs ConnectionStrings:Recouvrement (env ConnectionStrings__Recouvrement) to find the silos.");
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(options =>
+            {
+                options.ClusterId = builder.Configuration["Recouvrement:Cluster:ClusterId"] ?? "recouvrement";
+                options.ServiceId = builder.Configuration["Recouvrement:Cluster:ServiceId"] ?? "recouvrement";
+            });
+            client.UseAdoNetClustering(options =>
+            {
+                options.Invariant = "Npgsql";
+                options.ConnectionString = connectionString;
+            });
+        });
+        return builder;
+    }
+}

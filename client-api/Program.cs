@@ -1,0 +1,11 @@
+using Recouvrement.Api;
+using Recouvrement.Api.Hosting;
+
+// The API tier on its own: an Orleans client against a PostgreSQL-clustered silo cluster.
+var builder = WebApplication.CreateBuilder(args);
+builder.AddRecouvrementClusterClient();
+builder.Services.AddRecouvrementApi();
+
+var app = builder.Build();
+app.MapRecouvrementApi();
+app.Run();
