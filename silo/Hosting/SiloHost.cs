@@ -1,0 +1,53 @@
+using Recouvrement.Api;
+using Recouvrement.Silo.Storage;
+
+namespace Recouvrement.Silo.Hosting;
+
+/// <summary>Builds the single-node process: silo and HTTP API together.</summary>
+public static class SiloHost
+{
+    public const string DefaultUrl = "http://localhost:5080";
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? customize = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        customize?.Invoke(builder);
+        builder.AddRecouvrementSilo();
+        builder.Services.AddRecouvrementApi();
+        var app = builder.Build();
+        app.MapRecouvrementApi();
+        return app;
+    }
+
+    public static WebApplicationBuilder AddRecouvrementSilo(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        if (string.IsNullOrEmpty(configuration["urls"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        if (!EngineSilo.IsDurable(configuration) && string.IsNullOrEmpty(configuration["Recouvrement:OperatorKey"]))
+        {
+            configuration.AddInMemoryCollection([new("Recouvrement:OperatorKey", StartupBanner.NewOperatorKey())]);
+        }
+
+        if (configuration["urls"] is { } urls && string.IsNullOrEmpty(configuration["Recouvrement:PaymentLinks:BaseUrl"]))
+        {
+            // Links point at this process unless a public address is configured.
+            configuration.AddInMemoryCollection([new("Recouvrement:PaymentLinks:BaseUrl", urls.Split(';')[0].Replace("0.0.0.0", "localhost", StringComparison.Ordinal))]);
+        }
+
+        if (EngineSilo.IsDurable(configuration))
+        {
+            // Registered before Orleans so the schema exists before membership and storage are touched.
+            builder.Services.AddHostedService(sp => new SchemaMigrator(
+                configuration.GetConnectionString("Recouvrement")!, sp.GetRequiredService<ILogger<SchemaMigrator>>()));
+        }
+
+        builder.Services.Configure<DemoOptions>(configuration.GetSection("Recouvrement:Demo"));
+        builder.UseOrleans(silo => silo.ConfigureEngine(configuration));
+        builder.Services.AddHostedService<StartupBanner>();
+        return builder;
+    }
+}
