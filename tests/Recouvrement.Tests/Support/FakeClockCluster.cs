@@ -1,0 +1,141 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.Configuration;
+using Orleans.Reminders;
+using Orleans.Storage;
+using Orleans.TestingHost;
+using Recouvrement.Calendar;
+using Recouvrement.Hosting;
+using Recouvrement.Messaging;
+
+namespace Recouvrement.Tests.Support;
+
+/// <summary>
+/// An in-process Orleans cluster whose grains and reminders share one fake clock, with an outbox in a
+/// temporary folder. <see cref="RunUntil"/> moves the clock from one due timer to the next and waits for each
+/// to be handled, so a case's two months pass in seconds and every action happens at its exact time.
+/// </summary>
+public sealed class FakeClockCluster : IAsyncDisposable
+{
+    private static readonly TimeSpan HandlingDeadline = TimeSpan.FromSeconds(20);
+    private readonly InProcessTestCluster _cluster;
+    private readonly List<string> _cases = [];
+    private readonly List<string> _debtors = [];
+
+    private FakeClockCluster(InProcessTestCluster cluster, FakeTimeProvider clock, RecordingChannel channel, string outbox)
+    {
+        _cluster = cluster;
+        Clock = clock;
+        Channel = channel;
+        OutboxFolder = outbox;
+    }
+
+    public FakeTimeProvider Clock { get; }
+
+    public RecordingChannel Channel { get; }
+
+    public string OutboxFolder { get; }
+
+    public IGrainFactory Grains => _cluster.Client;
+
+    public static async Task<FakeClockCluster> StartAsync(DateTimeOffset start)
+    {
+        var clock = new FakeTimeProvider(start);
+        var outbox = Directory.CreateTempSubdirectory("recouvrement-outbox-").FullName;
+        var channel = new RecordingChannel(new OutboxFolderChannel(Options.Create(new OutboxOptions { Path = outbox })));
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryGrainStorage(StorageNames.Default);
+            silo.UseInMemoryReminderService();
+            silo.Services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
+            silo.Services.AddRecouvrementEngine(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
+            silo.Services.AddSingleton<IMessageChannel>(channel);
+            silo.Services.AddKeyedSingleton<TimeProvider>(EngineClock.Key, clock);
+            silo.Services.AddKeyedSingleton<TimeProvider>(ReminderTimeProviderNames.Reminders, clock);
+            silo.Services.PostConfigure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromMinutes(1));
+        });
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return new FakeClockCluster(cluster, clock, channel, outbox);
+    }
+
+    public DateTimeOffset Now => Clock.GetUtcNow();
+
+    public static DateTimeOffset Paris(int year, int month, int day, int hour, int minute = 0) =>
+        ParisTime.At(new DateOnly(year, month, day), new TimeOnly(hour, minute));
+
+    public async Task<CaseCreation> CreateCase(string creditorId, CaseDraft draft)
+    {
+        var creation = await Grains.GetGrain<ICaseGrain>(GrainKeys.Compose(creditorId, draft.Reference)).Create(draft);
+        Track(creditorId, draft);
+        return creation;
+    }
+
+    public void Track(string creditorId, CaseDraft draft)
+    {
+        _cases.Add(GrainKeys.Compose(creditorId, draft.Reference));
+        var debtor = GrainKeys.Compose(creditorId, draft.Debtor.Reference);
+        if (!_debtors.Contains(debtor))
+        {
+            _debtors.Add(debtor);
+        }
+    }
+
+    public ICaseGrain Case(string creditorId, string reference) => Grains.GetGrain<ICaseGrain>(GrainKeys.Compose(creditorId, reference));
+
+    public IDebtorGrain Debtor(string creditorId, string reference) => Grains.GetGrain<IDebtorGrain>(GrainKeys.Compose(creditorId, reference));
+
+    /// <summary>Advances the clock timer by timer up to <paramref name="end"/>, waiting for each one's work to finish.</summary>
+    public async Task RunUntil(DateTimeOffset end)
+    {
+        while (true)
+        {
+            var before = await Snapshot();
+            var next = before.Values.Where(t => t is not null).Select(t => t!.Value).Where(t => t > Now).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
+            var due = before.Values.Any(t => t is { } at && at <= Now);
+            if (!due && next > end)
+            {
+                Clock.SetUtcNow(end);
+                return;
+            }
+
+            if (!due)
+            {
+                Clock.SetUtcNow(next);
+            }
+
+            await Eventually.Get(Snapshot, after => !SameSchedule(before, after) || !after.Values.Any(t => t is { } at && at <= Now),
+                HandlingDeadline, $"the timers due at {Now:O} to be handled");
+        }
+    }
+
+    private static bool SameSchedule(Dictionary<string, DateTimeOffset?> a, Dictionary<string, DateTimeOffset?> b) =>
+        a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var v) && v == kv.Value);
+
+    /// <summary>Every tracked grain's next timer: a case's next step, a debtor's next dispatch.</summary>
+    private async Task<Dictionary<string, DateTimeOffset?>> Snapshot()
+    {
+        var times = new Dictionary<string, DateTimeOffset?>();
+        foreach (var key in _cases)
+        {
+            var view = await Grains.GetGrain<ICaseGrain>(key).Get();
+            times["case:" + key] = view?.NextStep?.At;
+        }
+
+        foreach (var key in _debtors)
+        {
+            var view = await Grains.GetGrain<IDebtorGrain>(key).Get();
+            times["debtor:" + key] = view?.NextContactAt;
+        }
+
+        return times;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _cluster.DisposeAsync();
+        Directory.Delete(OutboxFolder, recursive: true);
+    }
+}
