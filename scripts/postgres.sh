@@ -104,10 +104,22 @@ EOF
     fi
 
     if ! as_owner "$bin/pg_ctl" --pgdata="$data" status >/dev/null 2>&1; then
-        if ! as_owner "$bin/pg_ctl" --pgdata="$data" --log="$log" --wait --timeout=60 --silent start >/dev/null; then
+        # Ports in the ephemeral range (32768-60999 on Linux) can be held for ~60 s by
+        # the TIME_WAIT of an earlier client connection; that is the only failure we wait
+        # out (while nothing is actually listening on the port).
+        local attempt=0
+        until as_owner "$bin/pg_ctl" --pgdata="$data" --log="$log" --wait --timeout=60 --silent start \
+                >/dev/null 2>"$dir/pg_ctl.err"; do
+            attempt=$((attempt + 1))
+            if (( attempt < 14 )) && tail -n 5 "$log" 2>/dev/null | grep -q "Address already in use" \
+                && command -v ss >/dev/null && [[ -z "$(ss -Hltn "sport = :$port" 2>/dev/null)" ]]; then
+                sleep 5
+                continue
+            fi
+            cat "$dir/pg_ctl.err" >&2
             tail -n 20 "$log" >&2 2>/dev/null || true
             die "the server did not start (log: $log)"
-        fi
+        done
     fi
 
     as_owner "$bin/psql" --no-psqlrc --quiet --host="$dir" --port="$port" --username=postgres \
