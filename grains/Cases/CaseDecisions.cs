@@ -186,7 +186,7 @@ public static class CaseDecisions
             return Unchanged(state, CaseActionOutcome.Refused, $"a {Wire(state.Status)} case cannot be put on hold");
         }
 
-        var after = (state with { Status = CaseStatus.OnHold, StatusBeforeHold = state.Status }).Record(now, "on_hold");
+        var after = (state with { Status = CaseStatus.OnHold, StatusBeforeHold = state.Status, HeldAt = now }).Record(now, "on_hold");
         return Applied(after, new StopWaking(), new WithdrawFromDebtor(Settled: false));
     }
 
@@ -199,8 +199,10 @@ public static class CaseDecisions
                 : Unchanged(state, CaseActionOutcome.Refused, $"a {Wire(state.Status)} case is not on hold");
         }
 
-        var after = state with { Status = state.StatusBeforeHold ?? CaseStatus.Active, StatusBeforeHold = null };
-        var next = after.NextStepAt ?? StepTime(after, policy, after.Stage);
+        // The schedule is paused, not skipped: the next step keeps the time it had left when the hold began.
+        var held = state.HeldAt is { } since && now > since ? now - since : TimeSpan.Zero;
+        var after = state with { Status = state.StatusBeforeHold ?? CaseStatus.Active, StatusBeforeHold = null, HeldAt = null };
+        var next = after.NextStepAt + held ?? StepTime(after, policy, after.Stage);
         if (next is { } at && at < now)
         {
             next = now;

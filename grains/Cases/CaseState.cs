@@ -28,6 +28,9 @@ public sealed record CaseState
     /// <summary>What the step at <see cref="NextStepAt"/> will do, as the API spells it.</summary>
     [Id(14)] public string? NextAction { get; init; }
 
+    /// <summary>When the creditor put the case on hold: resuming shifts the schedule by the time spent on hold.</summary>
+    [Id(15)] public DateTimeOffset? HeldAt { get; init; }
+
     public bool Exists => Draft is not null;
 
     public decimal Balance => Draft is null ? 0m : Math.Max(0m, Draft.Amount - Paid);

@@ -71,6 +71,7 @@ public static class EngineSilo
             // Keep the reminder table's refresh about once a real second however fast the clock runs.
             var refresh = TimeSpan.FromSeconds(Math.Max(1, clock.Speed));
             o.RefreshReminderListPeriod = refresh < o.RefreshReminderListPeriod ? o.RefreshReminderListPeriod : refresh;
+            o.ReminderLoadingWindow = o.RefreshReminderListPeriod * 2;
         });
     }
 }

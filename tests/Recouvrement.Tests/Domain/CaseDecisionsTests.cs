@@ -198,17 +198,18 @@ public class CaseDecisionsTests
     }
 
     [Fact]
-    public void Resuming_asks_again_for_the_contact_the_hold_withdrew_and_rearms_no_earlier_than_now()
+    public void Resuming_asks_again_for_the_contact_the_hold_withdrew_and_shifts_the_schedule_by_the_hold()
     {
         var reminded = CaseDecisions.Decide(Opened(), new WakeUp(), ParisMidnight(11, 4), Policy).State;
         var held = CaseDecisions.Decide(reminded, new PutOnHold(), ParisMidnight(11, 4).AddHours(2), Policy).State;
         var resumeAt = ParisMidnight(11, 20);
         var d = CaseDecisions.Decide(held, new ResumeSchedule(), resumeAt, Policy);
         Assert.Equal(CaseStatus.Active, d.State.Status);
-        Assert.Equal(resumeAt, d.State.NextStepAt);
+        var shifted = ParisMidnight(11, 11) + (resumeAt - ParisMidnight(11, 4).AddHours(2));
+        Assert.Equal(shifted, d.State.NextStepAt);
         var ask = Assert.IsType<AskDebtorToContact>(d.Effects[0]);
         Assert.Equal(0, ask.Request.Stage);
-        Assert.Equal(new WakeAt(resumeAt), d.Effects[1]);
+        Assert.Equal(new WakeAt(shifted), d.Effects[1]);
     }
 
     [Fact]
