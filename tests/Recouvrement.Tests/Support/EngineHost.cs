@@ -1,0 +1,56 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Builder;
+using Recouvrement.Silo.Hosting;
+
+namespace Recouvrement.Tests.Support;
+
+/// <summary>The real single-node process (silo + API) started in-process on free loopback ports, spoken to over HTTP.</summary>
+public sealed class EngineHost : IAsyncLifetime
+{
+    public const string OperatorKey = "op-test-key";
+    public const string DemoKey = "rk_demo_test_key";
+    private WebApplication? _app;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public string OutboxFolder { get; } = Directory.CreateTempSubdirectory("recouvrement-api-outbox-").FullName;
+
+    public async Task InitializeAsync()
+    {
+        var port = FreePort.Next();
+        _app = SiloHost.Build(
+        [
+            $"--urls=http://127.0.0.1:{port}",
+            $"--Recouvrement:Cluster:SiloPort={FreePort.Next()}",
+            $"--Recouvrement:Cluster:GatewayPort={FreePort.Next()}",
+            $"--Recouvrement:OperatorKey={OperatorKey}",
+            $"--Recouvrement:Demo:ApiKey={DemoKey}",
+            $"--Recouvrement:Outbox:Path={OutboxFolder}",
+            "--Logging:LogLevel:Default=Warning",
+        ]);
+        await _app.StartAsync();
+        BaseAddress = new Uri($"http://127.0.0.1:{port}");
+    }
+
+    public HttpClient Client(string? key = DemoKey)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        if (key is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+
+        return client;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        Directory.Delete(OutboxFolder, recursive: true);
+    }
+}
