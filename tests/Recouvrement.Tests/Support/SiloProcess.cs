@@ -1,0 +1,75 @@
+using System.Diagnostics;
+
+namespace Recouvrement.Tests.Support;
+
+/// <summary>The silo as its own operating-system process, so a test can kill it with no warning and start it again.</summary>
+public sealed class SiloProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private SiloProcess(Process process, Uri address)
+    {
+        _process = process;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    public static async Task<SiloProcess> StartAsync(int httpPort, IReadOnlyDictionary<string, string> environment, string logFile)
+    {
+        var silo = Path.Combine(AppContext.BaseDirectory, "Recouvrement.Silo.dll");
+        var start = new ProcessStartInfo("dotnet", [silo, $"--urls=http://127.0.0.1:{httpPort}"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = Process.Start(start)!;
+        var log = new StreamWriter(logFile, append: true) { AutoFlush = true };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var address = new Uri($"http://127.0.0.1:{httpPort}");
+        using var http = new HttpClient { BaseAddress = address };
+        await Eventually.Get(async () =>
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"the silo exited with code {process.ExitCode}; see {logFile}");
+            }
+
+            try
+            {
+                return (await http.GetAsync("/openapi/v1.json")).IsSuccessStatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, ready => ready, TimeSpan.FromSeconds(90), $"the silo to answer HTTP on port {httpPort} (log: {logFile})");
+        return new SiloProcess(process, address);
+    }
+
+    /// <summary>kill -9: no shutdown, no flush, nothing graceful.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            await KillAsync();
+        }
+
+        _process.Dispose();
+    }
+}
