@@ -124,7 +124,7 @@ EOF
 
     as_owner "$bin/psql" --no-psqlrc --quiet --host="$dir" --port="$port" --username=postgres \
         --dbname=postgres --set=ON_ERROR_STOP=1 >/dev/null <<EOF
-SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', '$DB_USER', '$DB_PASSWORD')
+SELECT format('CREATE ROLE %I LOGIN CREATEDB PASSWORD %L', '$DB_USER', '$DB_PASSWORD')
 WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$DB_USER')
 \gexec
 SELECT format('CREATE DATABASE %I OWNER %I', '$DB_NAME', '$DB_USER')
