@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Recouvrement.Api.Access;
+using Recouvrement.Creditors;
 
 namespace Recouvrement.Silo.Hosting;
 
@@ -46,7 +47,8 @@ public sealed partial class StartupBanner(
         }
 
         var key = string.IsNullOrEmpty(options.ApiKey) ? ApiKeys.NewKey() : options.ApiKey;
-        await ApiKeys.OnboardAsync(grains, options.CreditorId, options.Name, key);
+        // On a restart of the durable profile the creditor already exists: onboarding is then a no-op, the bind is not.
+        await grains.GetGrain<ICreditorGrain>(options.CreditorId).Onboard(options.Name);
         await grains.GetGrain<Recouvrement.Access.IApiKeyGrain>(ApiKeys.Hash(key)).Bind(options.CreditorId);
         if (string.IsNullOrEmpty(options.ApiKey))
         {
