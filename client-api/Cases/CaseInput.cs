@@ -8,7 +8,7 @@ namespace Recouvrement.Api.Cases;
 public sealed record CaseInput(
     string? Reference, string? Amount, string? Currency, string? IssuedOn, string? DueOn, string? Label,
     string? DebtorReference, string? DebtorKind, string? DebtorName, string? Email, string? Phone,
-    string? AddressLine1, string? PostalCode, string? City, string? Country);
+    string? AddressLine1, string? PostalCode, string? City, string? Country, string? Language = null);
 
 /// <summary>One thing wrong with one field of an input.</summary>
 public sealed record FieldError(string Field, string Reason);
@@ -17,15 +17,15 @@ public sealed record FieldError(string Field, string Reason);
 public sealed record FieldNames(
     string Reference, string Amount, string Currency, string IssuedOn, string DueOn, string Label,
     string DebtorReference, string DebtorKind, string DebtorName, string Email, string Phone,
-    string AddressLine1, string PostalCode, string City, string Country)
+    string AddressLine1, string PostalCode, string City, string Country, string Language)
 {
     public static FieldNames Json { get; } = new("reference", "amount", "currency", "issuedOn", "dueOn", "label",
         "debtor.reference", "debtor.kind", "debtor.name", "debtor.email", "debtor.phone",
-        "debtor.address.line1", "debtor.address.postalCode", "debtor.address.city", "debtor.address.country");
+        "debtor.address.line1", "debtor.address.postalCode", "debtor.address.city", "debtor.address.country", "debtor.language");
 
     public static FieldNames Csv { get; } = new("reference", "amount", "currency", "issued_on", "due_on", "label",
         "debtor_reference", "debtor_kind", "debtor_name", "email", "phone",
-        "address_line1", "postal_code", "city", "country");
+        "address_line1", "postal_code", "city", "country", "language");
 }
 
 /// <summary>Turns a <see cref="CaseInput"/> into a <see cref="CaseDraft"/>, or says precisely what is wrong.</summary>
@@ -63,6 +63,12 @@ public static partial class CaseValidation
         var email = Email(input.Email, names.Email, errors);
         var phone = Phone(input.Phone, names.Phone, errors);
         var address = Address(input, names, errors);
+        var language = input.Language?.Trim().ToLowerInvariant() switch
+        {
+            null or "" => null,
+            "fr" or "en" => input.Language.Trim().ToLowerInvariant(),
+            _ => Invalid(names.Language, $"'{input.Language.Trim()}' is not a supported language: fr or en", errors),
+        };
         if (email is null && phone is null && address is null && !errors.Exists(e => e.Field == names.Email || e.Field == names.Phone))
         {
             errors.Add(new(names.Email, "the debtor needs at least an e-mail, a phone number or a postal address"));
@@ -74,7 +80,7 @@ public static partial class CaseValidation
         }
 
         return (new CaseDraft(reference!, amount!.Value, currency, issuedOn!.Value, dueOn!.Value, label,
-            new DebtorDetails(debtorReference!, kind!.Value, name!, email, phone, address)), errors);
+            new DebtorDetails(debtorReference!, kind!.Value, name!, email, phone, address, language)), errors);
     }
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
@@ -194,6 +200,12 @@ public static partial class CaseValidation
     }
 
     /// <summary>E.164, French national numbers (0X XX XX XX XX) accepted and converted.</summary>
+    private static string? Invalid(string field, string reason, List<FieldError> errors)
+    {
+        errors.Add(new(field, reason));
+        return null;
+    }
+
     private static string? Phone(string? value, string field, List<FieldError> errors)
     {
         if (string.IsNullOrWhiteSpace(value))
@@ -201,24 +213,13 @@ public static partial class CaseValidation
             return null;
         }
 
-        var digits = new string([.. value.Where(c => char.IsDigit(c) || c == '+')]);
-        if (digits.StartsWith("00", StringComparison.Ordinal))
+        if (PhoneNumberFormat.ToE164(value) is not { } e164)
         {
-            digits = "+" + digits[2..];
-        }
-        else if (digits.Length == 10 && digits[0] == '0' && digits[1] != '0')
-        {
-            digits = "+33" + digits[1..];
-        }
-
-        var rest = digits.TrimStart('+');
-        if (!digits.StartsWith('+') || rest.Length < 8 || rest.Length > 15 || rest.Contains('+', StringComparison.Ordinal) || value.Any(char.IsLetter))
-        {
-            errors.Add(new(field, $"'{value.Trim()}' is not a phone number (E.164 like +33612345678, or a French number)"));
+            errors.Add(new(field, $"'{value.Trim()}' is not a valid phone number (E.164 like +33612345678, or a French number like 06 12 34 56 78)"));
             return null;
         }
 
-        return digits;
+        return e164;
     }
 
     private static PostalAddress? Address(CaseInput input, FieldNames names, List<FieldError> errors)

@@ -17,7 +17,8 @@ public static class CaseJson
         return new CaseInput(
             Text(item, "reference"), Text(item, "amount"), Text(item, "currency"), Text(item, "issuedOn"), Text(item, "dueOn"),
             Text(item, "label"), Text(debtor, "reference"), Text(debtor, "kind"), Text(debtor, "name"), Text(debtor, "email"),
-            Text(debtor, "phone"), Text(address, "line1"), Text(address, "postalCode"), Text(address, "city"), Text(address, "country"));
+            Text(debtor, "phone"), Text(address, "line1"), Text(address, "postalCode"), Text(address, "city"), Text(address, "country"),
+            Text(debtor, "language"));
     }
 
     /// <summary>A property as text: strings as they are, numbers by their raw digits, anything else as its JSON.</summary>

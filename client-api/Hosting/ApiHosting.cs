@@ -6,7 +6,10 @@ using Recouvrement.Api.Admin;
 using Recouvrement.Api.Cases;
 using Recouvrement.Api.Debtors;
 using Recouvrement.Api.Imports;
+using Recouvrement.Api.Letters;
 using Recouvrement.Api.Policy;
+using Recouvrement.Api.Settings;
+using Recouvrement.Api.Webhooks;
 
 namespace Recouvrement.Api;
 
@@ -27,6 +30,9 @@ public static class ApiHosting
         services.AddSingleton<CreditorKeyFilter>();
         services.AddSingleton<OperatorKeyFilter>();
         services.AddSingleton(TimeProvider.System);
+        services.AddOptions<TwilioWebhookOptions>().BindConfiguration("Recouvrement:Channels:Twilio");
+        services.AddOptions<SendGridWebhookOptions>().BindConfiguration("Recouvrement:Channels:SendGrid");
+        services.AddOptions<LetterFolderOptions>().BindConfiguration("Recouvrement:Channels:Letters");
         return services;
     }
 
@@ -49,6 +55,9 @@ public static class ApiHosting
         creditor.MapImportsApi();
         creditor.MapDebtorsApi();
         creditor.MapPolicyApi();
+        creditor.MapSettingsApi();
+        creditor.MapLettersApi();
+        app.MapWebhooks();
         return app;
     }
 }

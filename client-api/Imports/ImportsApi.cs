@@ -12,7 +12,7 @@ public static class ImportsApi
     private static readonly string[] Columns =
     [
         "reference", "amount", "currency", "issued_on", "due_on", "label", "debtor_reference", "debtor_kind",
-        "debtor_name", "email", "phone", "address_line1", "postal_code", "city", "country",
+        "debtor_name", "email", "phone", "address_line1", "postal_code", "city", "country", "language",
     ];
 
     private static readonly string[] RequiredColumns = ["reference", "amount", "issued_on", "due_on", "debtor_reference", "debtor_name"];
@@ -104,7 +104,7 @@ public static class ImportsApi
 
         var input = new CaseInput(Cell("reference"), Cell("amount"), Cell("currency"), Cell("issued_on"), Cell("due_on"), Cell("label"),
             Cell("debtor_reference"), Cell("debtor_kind"), Cell("debtor_name"), Cell("email"), Cell("phone"),
-            Cell("address_line1"), Cell("postal_code"), Cell("city"), Cell("country"));
+            Cell("address_line1"), Cell("postal_code"), Cell("city"), Cell("country"), Cell("language"));
         var (draft, errors) = CaseValidation.Validate(input, FieldNames.Csv, decimalComma: true);
         return new IntakeItem(record.Line, draft?.Reference ?? reference, draft, errors);
     }

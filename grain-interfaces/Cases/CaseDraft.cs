@@ -24,7 +24,12 @@ public sealed record DebtorDetails(
     [property: Id(2)] string Name,
     [property: Id(3)] string? Email,
     [property: Id(4)] string? Phone,
-    [property: Id(5)] PostalAddress? Address);
+    [property: Id(5)] PostalAddress? Address,
+    [property: Id(6)] string? Language = null)
+{
+    /// <summary>The language messages are written in: <c>en</c> when asked for, French otherwise.</summary>
+    public string MessageLanguage => Language == "en" ? "en" : "fr";
+}
 
 /// <summary>A validated unpaid bill as the creditor submits it; its reference is unique per creditor.</summary>
 [GenerateSerializer, Immutable, Alias("rc.CaseDraft")]

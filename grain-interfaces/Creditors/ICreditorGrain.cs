@@ -1,3 +1,5 @@
+using Recouvrement.Cases;
+
 namespace Recouvrement.Creditors;
 
 /// <summary>A creditor's profile as the operator onboarded it.</summary>
@@ -6,6 +8,20 @@ public sealed record CreditorProfile(
     [property: Id(0)] string Id,
     [property: Id(1)] string Name,
     [property: Id(2)] DateTimeOffset OnboardedAt);
+
+/// <summary>
+/// What a creditor sets about itself: the address its letters print (CPCE R124-4 wants it), and whether business
+/// debtors are charged the 40 EUR recovery indemnity and late-payment interest (Code de commerce L441-10,
+/// D441-5). Consumers are never charged either, whatever is set here.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("rc.CreditorSettings")]
+public sealed record CreditorSettings(
+    [property: Id(0)] PostalAddress? Address,
+    [property: Id(1)] bool RecoveryIndemnity,
+    [property: Id(2)] decimal? LateInterestRate)
+{
+    public static CreditorSettings None { get; } = new(null, false, null);
+}
 
 /// <summary>One creditor, keyed by its id: profile and dunning policy.</summary>
 public interface ICreditorGrain : IGrainWithStringKey
@@ -21,4 +37,9 @@ public interface ICreditorGrain : IGrainWithStringKey
     Task<DunningPolicy> GetPolicy();
 
     Task SetPolicy(DunningPolicy policy);
+
+    [ReadOnly]
+    Task<CreditorSettings> GetSettings();
+
+    Task SetSettings(CreditorSettings settings);
 }

@@ -30,7 +30,12 @@ public sealed record ContactRequest(
     [property: Id(5)] string Currency,
     [property: Id(6)] DateOnly IssuedOn,
     [property: Id(7)] string? Label,
-    [property: Id(8)] DateTimeOffset RequestedAt);
+    [property: Id(8)] DateTimeOffset RequestedAt,
+    [property: Id(9)] DateOnly DueOn = default,
+    [property: Id(10)] decimal Principal = 0m,
+    [property: Id(11)] decimal Paid = 0m,
+    [property: Id(12)] DateTimeOffset? FirstContactAt = null,
+    [property: Id(13)] string? FirstContactId = null);
 
 /// <summary>Proof that a message naming a case went out.</summary>
 [GenerateSerializer, Immutable, Alias("rc.ContactReceipt")]
@@ -40,20 +45,63 @@ public sealed record ContactReceipt(
     [property: Id(2)] Channel Channel,
     [property: Id(3)] DateTimeOffset SentAt);
 
-/// <summary>One contact point of a debtor and whether it can be used.</summary>
+/// <summary>
+/// One contact point of a debtor and whether it can be used: <c>active</c>, <c>disabled</c> (a hard bounce, an
+/// invalid or non-mobile number) or <c>opted_out</c> (the debtor replied STOP).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("rc.ContactPointView")]
 public sealed record ContactPointView(
     [property: Id(0)] Channel Channel,
     [property: Id(1)] string Value,
-    [property: Id(2)] string Status);
+    [property: Id(2)] string Status,
+    [property: Id(3)] string? Reason = null,
+    [property: Id(4)] DateTimeOffset? Since = null);
 
-/// <summary>One message in a debtor's contact log.</summary>
+/// <summary>
+/// One message in a debtor's contact log, with what became of it: <c>sent</c> (the provider accepted it),
+/// <c>delivered</c>, <c>bounced</c>, <c>failed</c>, or <c>in_doubt</c> (the engine stopped between handing it
+/// to the provider and recording the answer; it is never sent again, see docs/channels.md).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("rc.ContactLogEntry")]
 public sealed record ContactLogEntry(
     [property: Id(0)] string MessageId,
     [property: Id(1)] DateTimeOffset SentAt,
     [property: Id(2)] Channel Channel,
-    [property: Id(3)] IReadOnlyList<string> Cases);
+    [property: Id(3)] IReadOnlyList<string> Cases,
+    [property: Id(4)] string Status = "sent",
+    [property: Id(5)] string? ProviderId = null,
+    [property: Id(6)] string? Detail = null,
+    [property: Id(7)] string? Recipient = null);
+
+/// <summary>What a provider later said about a message.</summary>
+[GenerateSerializer, Alias("rc.DeliveryOutcome")]
+public enum DeliveryOutcome
+{
+    /// <summary>Accepted or handed to the carrier; nothing to change.</summary>
+    Accepted = 0,
+    Delivered = 1,
+
+    /// <summary>The address or number does not exist: the contact point is disabled.</summary>
+    Undeliverable = 2,
+
+    /// <summary>The number is not a mobile: the SMS point is disabled.</summary>
+    NotMobile = 3,
+
+    /// <summary>The recipient said STOP: SMS stays off until they say START.</summary>
+    OptedOut = 4,
+
+    /// <summary>A failure that may pass (full mailbox, carrier filtering): recorded, nothing disabled.</summary>
+    TemporaryFailure = 5,
+}
+
+/// <summary>A provider's feedback about one of our messages, matched by our message id.</summary>
+[GenerateSerializer, Immutable, Alias("rc.DeliveryReport")]
+public sealed record DeliveryReport(
+    [property: Id(0)] string MessageId,
+    [property: Id(1)] Channel Channel,
+    [property: Id(2)] DeliveryOutcome Outcome,
+    [property: Id(3)] string? Code,
+    [property: Id(4)] DateTimeOffset At);
 
 /// <summary>A debtor as the creditor sees it.</summary>
 [GenerateSerializer, Immutable, Alias("rc.DebtorView")]
@@ -65,4 +113,5 @@ public sealed record DebtorView(
     [property: Id(4)] IReadOnlyList<ContactPointView> ContactPoints,
     [property: Id(5)] IReadOnlyList<ContactLogEntry> ContactLog,
     [property: Id(6)] DateTimeOffset? NextContactAt,
-    [property: Id(7)] PostalAddress? Address);
+    [property: Id(7)] PostalAddress? Address,
+    [property: Id(8)] bool SmsOptOut = false);

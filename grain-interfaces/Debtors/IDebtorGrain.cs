@@ -19,4 +19,25 @@ public interface IDebtorGrain : IGrainWithStringKey
 
     [ReadOnly]
     Task<DebtorView?> Get();
+
+    /// <summary>A provider's feedback on one of this debtor's messages; an unknown message id is ignored.</summary>
+    Task RecordDelivery(DeliveryReport report);
+
+    /// <summary>
+    /// The debtor replied STOP (<paramref name="optedOut"/> true) or START from <paramref name="phone"/>;
+    /// ignored when that is no longer the debtor's number. Returns whether anything changed.
+    /// </summary>
+    Task<bool> SetSmsOptOut(string phone, bool optedOut);
+}
+
+/// <summary>
+/// The debtors who were sent an SMS from the engine at one phone number (E.164), so that a STOP or START
+/// reply reaches each of them. Keyed by the number.
+/// </summary>
+public interface IPhoneNumberGrain : IGrainWithStringKey
+{
+    Task Add(string debtorKey);
+
+    [ReadOnly]
+    Task<IReadOnlyList<string>> Debtors();
 }

@@ -109,7 +109,8 @@ public static class CaseDecisions
                 {
                     var request = new ContactRequest(
                         after.Draft!.Reference, stage, kind, step.Channels, after.Balance, after.Draft.Currency,
-                        after.Draft.IssuedOn, after.Draft.Label, now);
+                        after.Draft.IssuedOn, after.Draft.Label, now, after.Draft.DueOn, after.Draft.Amount, after.Paid,
+                        after.FirstContactAt, after.FirstContactMessageId);
                     after = after with { PendingContact = request };
                     effects2.Add(new AskDebtorToContact(request));
                 }

@@ -6,6 +6,7 @@ public sealed record CreditorState
 {
     [Id(0)] public CreditorProfile? Profile { get; init; }
     [Id(1)] public DunningPolicy? Policy { get; init; }
+    [Id(2)] public CreditorSettings? Settings { get; init; }
 }
 
 /// <summary>A creditor: its profile and the dunning policy its cases follow.</summary>
@@ -28,6 +29,14 @@ public sealed class CreditorGrain(
     public Task<CreditorProfile?> GetProfile() => Task.FromResult(state.State.Profile);
 
     public Task<DunningPolicy> GetPolicy() => Task.FromResult(state.State.Policy ?? DunningPolicy.Default);
+
+    public Task<CreditorSettings> GetSettings() => Task.FromResult(state.State.Settings ?? CreditorSettings.None);
+
+    public async Task SetSettings(CreditorSettings settings)
+    {
+        state.State = state.State with { Settings = settings };
+        await state.WriteStateAsync();
+    }
 
     public async Task SetPolicy(DunningPolicy policy)
     {

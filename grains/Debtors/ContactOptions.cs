@@ -11,4 +11,29 @@ public sealed class ContactOptions
 
     /// <summary>How many entries of its contact log a debtor keeps. Default: 200.</summary>
     public int ContactLogLength { get; set; } = 200;
+
+    /// <summary>The sliding period the frequency caps count over. Default: 7 days.</summary>
+    public TimeSpan CapPeriod { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>At most this many SMS per debtor per <see cref="CapPeriod"/>. Default: 2.</summary>
+    public int MaxSmsPerPeriod { get; set; } = 2;
+
+    /// <summary>At most this many e-mails per debtor per <see cref="CapPeriod"/>. Default: 3.</summary>
+    public int MaxEmailsPerPeriod { get; set; } = 3;
+
+    /// <summary>
+    /// The least time between two e-mail or SMS contacts of one debtor (the messages of one dispatch count as
+    /// one contact). Letters are not held back: a formal notice is a legal step. Default: 2 days.
+    /// </summary>
+    public TimeSpan MinimumGap { get; set; } = TimeSpan.FromDays(2);
+
+    /// <summary>When a provider asks to retry without saying when, the dispatch is tried again after this. Default: 15 minutes.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMinutes(15);
+
+    public int MaxPerPeriod(Channel channel) => channel switch
+    {
+        Channel.Sms => MaxSmsPerPeriod,
+        Channel.Email => MaxEmailsPerPeriod,
+        _ => int.MaxValue,
+    };
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Recouvrement.Calendar;
 using Recouvrement.Messaging;
 using Recouvrement.Payments;
 
@@ -8,8 +9,14 @@ namespace Recouvrement.Debtors;
 
 /// <summary>
 /// A debtor: collects the contact requests of its cases and, once per send window, sends one message per
-/// channel for all of them, after checking each case still wants it.
+/// channel for all of them, after checking each case still wants it. It owns the contact points' health, the
+/// SMS opt-out, the frequency caps and the minimum gap between contacts.
 /// </summary>
+/// <remarks>
+/// Sending is at most once per message: the messages of a dispatch are written to state as in flight before the
+/// first is handed to its channel, and their answers are written after. A dispatch that finds messages still in
+/// flight (the silo died in between) logs them as in doubt and never sends them again.
+/// </remarks>
 [CollectionAgeLimit(Minutes = 5)]
 public sealed partial class DebtorGrain(
     [PersistentState("debtor", StorageNames.Default)] IPersistentState<DebtorState> state,
@@ -17,12 +24,16 @@ public sealed partial class DebtorGrain(
     IMessageChannel channel,
     PaymentLinks links,
     IOptions<ContactOptions> options,
+    IOptions<AgencyOptions> agency,
     ILogger<DebtorGrain> logger) : Grain, IDebtorGrain, IRemindable
 {
     internal const string DispatchReminder = "dispatch";
     private static readonly TimeSpan RetryPeriod = TimeSpan.FromMinutes(30);
+    private const int FallbackRounds = 3;
 
     private string Key => this.GetPrimaryKeyString();
+
+    private ContactOptions Options => options.Value;
 
     public async Task Attach(string caseReference, DebtorDetails details)
     {
@@ -32,13 +43,19 @@ public sealed partial class DebtorGrain(
             return;
         }
 
-        state.State = s with { Details = details, OpenCases = s.OpenCases.Contains(caseReference) ? s.OpenCases : s.OpenCases.Add(caseReference) };
+        var optOut = s.Details?.Phone == details.Phone ? s.SmsOptOutAt : null;
+        state.State = s with
+        {
+            Details = details,
+            OpenCases = s.OpenCases.Contains(caseReference) ? s.OpenCases : s.OpenCases.Add(caseReference),
+            SmsOptOutAt = optOut,
+        };
         await state.WriteStateAsync();
     }
 
     public async Task RequestContact(ContactRequest request)
     {
-        var (next, moved) = ContactPlanner.Queue(state.State, request, clock.GetUtcNow(), options.Value);
+        var (next, moved) = ContactPlanner.Queue(state.State, request, clock.GetUtcNow(), Options);
         if (ReferenceEquals(next, state.State))
         {
             return;
@@ -87,10 +104,47 @@ public sealed partial class DebtorGrain(
         }
 
         var points = new List<ContactPointView>();
-        if (d.Email is not null) points.Add(new ContactPointView(Channel.Email, d.Email, "active"));
-        if (d.Phone is not null) points.Add(new ContactPointView(Channel.Sms, d.Phone, "active"));
-        if (d.Address is not null) points.Add(new ContactPointView(Channel.Letter, ContactPlanner.Recipient(d, Channel.Letter)!, "active"));
-        return Task.FromResult<DebtorView?>(new DebtorView(d.Reference, d.Kind, d.Name, s.OpenCases, points, s.Log, s.DispatchAt, d.Address));
+        foreach (var c in (Channel[])[Channel.Email, Channel.Sms, Channel.Letter])
+        {
+            if (ContactPlanner.Recipient(d, c) is not { } value)
+            {
+                continue;
+            }
+
+            points.Add(c == Channel.Sms && s.SmsOptOutAt is { } stop
+                ? new ContactPointView(c, value, "opted_out", "stop", stop)
+                : s.Disabled.TryGetValue(c, out var off) && off.Value == value
+                    ? new ContactPointView(c, value, "disabled", off.Reason, off.Since)
+                    : new ContactPointView(c, value, "active"));
+        }
+
+        return Task.FromResult<DebtorView?>(new DebtorView(d.Reference, d.Kind, d.Name, s.OpenCases, points, s.Log, s.DispatchAt, d.Address, s.SmsOptOutAt is not null));
+    }
+
+    public async Task RecordDelivery(DeliveryReport report)
+    {
+        var after = ContactPlanner.Delivery(state.State, report, Options);
+        if (ReferenceEquals(after, state.State))
+        {
+            return;
+        }
+
+        state.State = after;
+        await state.WriteStateAsync();
+        LogFeedback(logger, report.MessageId, report.Channel, report.Outcome);
+    }
+
+    public async Task<bool> SetSmsOptOut(string phone, bool optedOut)
+    {
+        var s = state.State;
+        if (s.Details?.Phone != phone || (s.SmsOptOutAt is not null) == optedOut)
+        {
+            return false;
+        }
+
+        state.State = s with { SmsOptOutAt = optedOut ? clock.GetUtcNow() : null };
+        await state.WriteStateAsync();
+        return true;
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -104,66 +158,197 @@ public sealed partial class DebtorGrain(
     private async Task Dispatch()
     {
         var now = clock.GetUtcNow();
+        var receipts = new List<(ContactRequest Request, ContactReceipt Receipt)>();
+        if (!state.State.InFlight.IsEmpty)
+        {
+            foreach (var lost in state.State.InFlight)
+            {
+                LogInDoubt(logger, lost.MessageId, lost.Channel);
+                receipts.AddRange(lost.Requests.Select(r => (r, new ContactReceipt(lost.MessageId, r.Stage, lost.Channel, now))));
+            }
+
+            state.State = ContactPlanner.Abandoned(state.State, now, Options);
+            await state.WriteStateAsync();
+        }
+
         var s = state.State;
         if (s.Pending.IsEmpty || s.Details is null)
         {
+            Notify(receipts);
             await StopWaking();
             return;
         }
 
         if (s.DispatchAt is { } planned && planned > now)
         {
+            Notify(receipts);
             await WakeAt(planned);
             return;
         }
 
-        var opening = Calendar.SendWindow.NextOpening(now, ContactPlanner.AlsaceMoselle(s));
+        var opening = SendWindow.NextOpening(now, ContactPlanner.AlsaceMoselle(s));
         if (opening > now)
         {
             state.State = s with { DispatchAt = opening };
             await state.WriteStateAsync();
+            Notify(receipts);
             await WakeAt(opening);
             return;
         }
 
         // The current state of every case is checked right before sending: a case paid, held or
         // disputed since it asked is never reminded.
-        var wanted = new List<ContactRequest>();
+        var candidates = new List<ContactRequest>();
         foreach (var request in s.Pending)
         {
             if (await CaseOf(request).StillWantsContact(request.Stage))
             {
-                wanted.Add(request);
+                candidates.Add(request);
             }
         }
 
         var creditorId = GrainKeys.Split(Key).CreditorId;
-        var creditor = await GrainFactory.GetGrain<ICreditorGrain>(creditorId).GetProfile();
+        var creditorGrain = GrainFactory.GetGrain<ICreditorGrain>(creditorId);
+        var creditor = await creditorGrain.GetProfile();
+        var settings = await creditorGrain.GetSettings();
         var link = links.LinkFor(Key, now);
-        var sent = new List<(string MessageId, Channel Channel, IReadOnlyList<ContactRequest> Requests)>();
-        foreach (var (route, recipient, requests) in ContactPlanner.Route(s.Details, wanted))
+        var letter = new MessageContext(Key, creditorId, creditor?.Name ?? creditorId, settings, link, now);
+
+        state.State = state.State with { Pending = [], DispatchAt = null };
+        var retry = new List<ContactRequest>();
+        DateTimeOffset? retryAt = null;
+        DateTimeOffset? deferredUntil = null;
+        for (var round = 0; round < FallbackRounds && candidates.Count > 0; round++)
         {
-            var messageId = ContactPlanner.MessageId(Key, route, requests);
-            var cases = requests.Select(r => new MessageCase(r.CaseReference, r.Stage, r.IssuedOn, r.Balance, r.Currency)).ToList();
-            var kind = requests.Any(r => r.Kind == ContactKind.FormalNotice) ? ContactKind.FormalNotice : ContactKind.Reminder;
-            var (subject, body) = MessageComposer.Compose(route, kind, creditor?.Name ?? creditorId, cases, link);
-            await channel.SendAsync(new OutgoingMessage(
-                messageId, creditorId, s.Details.Reference, route, kind, recipient, subject, body, link, cases, now));
-            sent.Add((messageId, route, requests));
-            LogSent(logger, messageId, route, requests.Count);
+            var plan = ContactPlanner.Plan(state.State, candidates, now, Options);
+            foreach (var request in plan.Unreachable)
+            {
+                state.State = ContactPlanner.AddLog(state.State with
+                {
+                    LastSentStage = state.State.LastSentStage.SetItem(request.CaseReference, request.Stage),
+                }, new ContactLogEntry("-", now, request.Channels.Count > 0 ? request.Channels[0] : Channel.Letter, [request.CaseReference], "unreachable", Detail: "no usable contact point"), Options);
+            }
+
+            if (plan.DeferredUntil is { } until)
+            {
+                deferredUntil = deferredUntil is { } d && d <= until ? d : until;
+            }
+
+            var messages = plan.Send.Select(p => new InFlightMessage(ContactPlanner.MessageId(Key, p.Channel, p.Requests), p.Channel, p.Recipient, p.Requests)).ToList();
+            state.State = state.State with { Pending = state.State.Pending.AddRange(plan.Deferred), InFlight = [.. messages] };
+            await state.WriteStateAsync();
+
+            var reached = new HashSet<string>();
+            var refused = new List<ContactRequest>();
+            foreach (var message in messages)
+            {
+                var result = await Send(message, letter);
+                state.State = ContactPlanner.Record(state.State, message, result, now, Options);
+                switch (result.Status)
+                {
+                    case SendStatus.Sent or SendStatus.InDoubt:
+                        reached.UnionWith(message.Requests.Select(r => r.CaseReference));
+                        receipts.AddRange(message.Requests.Select(r => (r, new ContactReceipt(message.MessageId, r.Stage, message.Channel, now))));
+                        break;
+                    case SendStatus.RetryLater:
+                        retry.AddRange(message.Requests);
+                        var at = now + (result.RetryAfter is { } after && after > TimeSpan.Zero ? after : Options.RetryDelay);
+                        retryAt = retryAt is { } r && r <= at ? r : at;
+                        break;
+                    case SendStatus.Rejected when result.Problem is not null:
+                        refused.AddRange(message.Requests);
+                        break;
+                }
+            }
+
+            // A request refused on one channel because of its contact point, and that reached the debtor on no
+            // other, is planned again: the refused point is now disabled, so it falls back to another channel.
+            candidates = [.. refused.Where(r => !reached.Contains(r.CaseReference)).DistinctBy(r => r.CaseReference)];
         }
 
-        state.State = ContactPlanner.Dispatched(s, sent, now, options.Value);
-        await state.WriteStateAsync();
-        foreach (var (messageId, route, requests) in sent)
+        var pending = state.State.Pending;
+        foreach (var request in retry.DistinctBy(r => r.CaseReference))
         {
-            foreach (var request in requests)
+            if (!pending.Exists(p => p.CaseReference == request.CaseReference)
+                && state.State.LastSentStage.GetValueOrDefault(request.CaseReference, -1) < request.Stage)
             {
-                _ = CaseOf(request).ContactMade(new ContactReceipt(messageId, request.Stage, route, now));
+                pending = pending.Add(request);
             }
         }
 
-        await StopWaking();
+        var next = new[] { retryAt, deferredUntil }.Where(t => t is not null).Select(t => t!.Value).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
+        state.State = state.State with
+        {
+            Pending = pending,
+            InFlight = [],
+            DispatchAt = pending.IsEmpty ? null : SendWindow.NextOpening(next == DateTimeOffset.MaxValue ? now + Options.RetryDelay : next, ContactPlanner.AlsaceMoselle(state.State)),
+        };
+        await state.WriteStateAsync();
+        Notify(receipts);
+        await IndexPhone();
+        if (state.State.DispatchAt is { } wake)
+        {
+            await WakeAt(wake);
+        }
+        else
+        {
+            await StopWaking();
+        }
+    }
+
+    private async Task<SendResult> Send(InFlightMessage message, MessageContext context)
+    {
+        var details = state.State.Details!;
+        var today = ParisTime.DateOf(context.Now);
+        var cases = message.Requests.Select(r => Charges.For(r, details.Kind, context.Settings, today)).ToList();
+        var kind = message.Requests.Any(r => r.Kind == ContactKind.FormalNotice) ? ContactKind.FormalNotice : ContactKind.Reminder;
+        var language = details.MessageLanguage;
+        var (subject, body) = MessageComposer.Compose(new MessageInput(
+            message.MessageId, message.Channel, kind, context.CreditorName, context.Settings.Address, cases, context.Link, language,
+            agency.Value, context.Now, details.Kind == DebtorKind.Business ? context.Settings.LateInterestRate : null));
+        var outgoing = new OutgoingMessage(
+            message.MessageId, context.CreditorId, details.Reference, message.Channel, kind, message.Recipient, subject, body, context.Link, cases, context.Now)
+        {
+            Language = language,
+            Parties = details.Address is { } address
+                ? new LetterParties(details.Name, details.Kind, address, context.CreditorName, context.Settings.Address)
+                : null,
+        };
+        try
+        {
+            var result = await channel.SendAsync(outgoing);
+            LogSent(logger, message.MessageId, message.Channel, message.Requests.Count, result.Status, result.Code);
+            return result;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A channel that throws did not say whether the provider got the message: treat it as in doubt
+            // rather than risk a second copy.
+            LogChannelError(logger, e, message.MessageId, message.Channel);
+            return SendResult.Unknown("channel_error");
+        }
+    }
+
+    private void Notify(IEnumerable<(ContactRequest Request, ContactReceipt Receipt)> receipts)
+    {
+        foreach (var (request, receipt) in receipts)
+        {
+            _ = CaseOf(request).ContactMade(receipt);
+        }
+    }
+
+    /// <summary>Registers the phone an SMS went to, so that a STOP or START reply from it finds this debtor.</summary>
+    private async Task IndexPhone()
+    {
+        var phone = state.State.Details?.Phone;
+        if (phone is null || phone == state.State.IndexedPhone || !state.State.Log.Exists(e => e.Channel == Channel.Sms && e.Recipient == phone))
+        {
+            return;
+        }
+
+        await GrainFactory.GetGrain<IPhoneNumberGrain>(phone).Add(Key);
+        state.State = state.State with { IndexedPhone = phone };
+        await state.WriteStateAsync();
     }
 
     private ICaseGrain CaseOf(ContactRequest request) =>
@@ -183,6 +368,17 @@ public sealed partial class DebtorGrain(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} sent by {Channel} for {CaseCount} case(s)")]
-    private static partial void LogSent(ILogger logger, string messageId, Channel channel, int caseCount);
+    private sealed record MessageContext(string DebtorKey, string CreditorId, string CreditorName, CreditorSettings Settings, string Link, DateTimeOffset Now);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} by {Channel} for {CaseCount} case(s): {Status} {Code}")]
+    private static partial void LogSent(ILogger logger, string messageId, Channel channel, int caseCount, SendStatus status, string? code);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} by {Channel} was handed over without its answer recorded; it is logged as in doubt and not sent again")]
+    private static partial void LogInDoubt(ILogger logger, string messageId, Channel channel);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Channel failed on message {MessageId} by {Channel}")]
+    private static partial void LogChannelError(ILogger logger, Exception exception, string messageId, Channel channel);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Feedback on message {MessageId} by {Channel}: {Outcome}")]
+    private static partial void LogFeedback(ILogger logger, string messageId, Channel channel, DeliveryOutcome outcome);
 }

@@ -14,4 +14,34 @@ public sealed record DebtorState
 
     /// <summary>The last schedule stage sent for each case, so a repeated request never sends twice.</summary>
     [Id(5)] public ImmutableDictionary<string, int> LastSentStage { get; init; } = ImmutableDictionary<string, int>.Empty;
+
+    /// <summary>Contact points a provider said are dead, by channel; a point is disabled only while its value is unchanged.</summary>
+    [Id(6)] public ImmutableDictionary<Channel, DisabledPoint> Disabled { get; init; } = ImmutableDictionary<Channel, DisabledPoint>.Empty;
+
+    /// <summary>When the debtor replied STOP; null while SMS is allowed.</summary>
+    [Id(7)] public DateTimeOffset? SmsOptOutAt { get; init; }
+
+    /// <summary>
+    /// Messages handed to a channel whose answer is not recorded yet. Written before the first send, so after a
+    /// crash they are known to be in doubt and are never sent again.
+    /// </summary>
+    [Id(8)] public ImmutableList<InFlightMessage> InFlight { get; init; } = [];
+
+    /// <summary>The phone number registered in <see cref="IPhoneNumberGrain"/>, so replies from it reach this debtor.</summary>
+    [Id(9)] public string? IndexedPhone { get; init; }
 }
+
+/// <summary>A contact point a provider refused: which value, why, since when.</summary>
+[GenerateSerializer, Immutable, Alias("rc.DisabledPoint")]
+public sealed record DisabledPoint(
+    [property: Id(0)] string Value,
+    [property: Id(1)] string Reason,
+    [property: Id(2)] DateTimeOffset Since);
+
+/// <summary>A message being handed to its channel.</summary>
+[GenerateSerializer, Immutable, Alias("rc.InFlightMessage")]
+public sealed record InFlightMessage(
+    [property: Id(0)] string MessageId,
+    [property: Id(1)] Channel Channel,
+    [property: Id(2)] string Recipient,
+    [property: Id(3)] IReadOnlyList<ContactRequest> Requests);

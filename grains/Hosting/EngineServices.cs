@@ -1,6 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Recouvrement.Channels;
 using Recouvrement.Messaging;
 using Recouvrement.Payments;
 
@@ -9,14 +12,47 @@ namespace Recouvrement.Hosting;
 /// <summary>Registers what the grains need besides Orleans itself.</summary>
 public static class EngineServices
 {
+    public const string SendGridSection = "Recouvrement:Channels:SendGrid";
+    public const string TwilioSection = "Recouvrement:Channels:Twilio";
+    public const string LettersSection = "Recouvrement:Channels:Letters";
+
     public static IServiceCollection AddRecouvrementEngine(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddKeyedSingleton(EngineClock.Key, TimeProvider.System);
         services.Configure<Debtors.ContactOptions>(configuration.GetSection("Recouvrement:Contact"));
         services.Configure<OutboxOptions>(configuration.GetSection("Recouvrement:Outbox"));
         services.Configure<PaymentLinkOptions>(configuration.GetSection("Recouvrement:PaymentLinks"));
+        services.Configure<AgencyOptions>(configuration.GetSection("Recouvrement:Agency"));
+        services.Configure<SendGridOptions>(configuration.GetSection(SendGridSection));
+        services.Configure<TwilioOptions>(configuration.GetSection(TwilioSection));
+        services.Configure<LetterOptions>(configuration.GetSection(LettersSection));
         services.TryAddSingleton<PaymentLinks>();
-        services.TryAddSingleton<IMessageChannel, OutboxFolderChannel>();
+
+        services.TryAddSingleton<OutboxFolderChannel>();
+        services.TryAddSingleton(sp => new LetterPdf(sp.GetRequiredService<IOptions<LetterOptions>>().Value));
+        services.TryAddSingleton<LetterChannel>();
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<SendGridOptions>>().Value;
+            return new SendGridEmailChannel(Http(options), options, TimeProvider.System, sp.GetRequiredService<ILogger<SendGridEmailChannel>>());
+        });
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<TwilioOptions>>().Value;
+            return new TwilioSmsChannel(new TwilioClient(Http(options), options), options, TimeProvider.System, sp.GetRequiredService<ILogger<TwilioSmsChannel>>());
+        });
+
+        // The embedded default writes e-mails and SMS to the outbox folder; a provider takes over once configured.
+        services.TryAddSingleton(sp => new ChannelRouter(
+            sp.GetRequiredService<IOptions<SendGridOptions>>().Value.Enabled ? sp.GetRequiredService<SendGridEmailChannel>() : sp.GetRequiredService<OutboxFolderChannel>(),
+            sp.GetRequiredService<IOptions<TwilioOptions>>().Value.Enabled ? sp.GetRequiredService<TwilioSmsChannel>() : sp.GetRequiredService<OutboxFolderChannel>(),
+            sp.GetRequiredService<LetterChannel>()));
+        services.TryAddSingleton<IMessageChannel>(sp => sp.GetRequiredService<ChannelRouter>());
         return services;
     }
+
+    private static HttpClient Http(ProviderOptions options) => new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+    {
+        Timeout = options.Timeout,
+    };
 }

@@ -25,7 +25,7 @@ public sealed class OutboxFolderChannel(IOptions<OutboxOptions> options) : IMess
 
     public string Folder { get; } = System.IO.Path.GetFullPath(options.Value.Path);
 
-    public async Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken = default)
+    public async Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(Folder);
         var target = System.IO.Path.Combine(Folder, message.MessageId + ".json");
@@ -36,5 +36,6 @@ public sealed class OutboxFolderChannel(IOptions<OutboxOptions> options) : IMess
         }
 
         File.Move(temporary, target, overwrite: true);
+        return SendResult.Sent("outbox:" + message.MessageId);
     }
 }

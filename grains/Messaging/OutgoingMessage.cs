@@ -15,14 +15,79 @@ public sealed record OutgoingMessage(
     string Body,
     string PaymentLink,
     IReadOnlyList<MessageCase> Cases,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt)
+{
+    /// <summary>The debtor grain's key, which webhooks use to bring feedback back.</summary>
+    public string DebtorKey => GrainKeys.Compose(CreditorId, DebtorReference);
 
-/// <summary>A case as a message names it: never its label, which may reveal health information.</summary>
-public sealed record MessageCase(string Reference, int Stage, DateOnly IssuedOn, decimal Balance, string Currency);
+    /// <summary>Who the letter is for and who it comes from; only letters need them.</summary>
+    public LetterParties? Parties { get; init; }
+
+    public string Language { get; init; } = "fr";
+}
+
+/// <summary>
+/// A case as a message names it: never its label, which may reveal health information. Amounts are split as
+/// CPCE R124-4 asks: principal, interest, other items; what was paid comes off.
+/// </summary>
+public sealed record MessageCase(string Reference, int Stage, DateOnly IssuedOn, decimal Balance, string Currency)
+{
+    public DateOnly DueOn { get; init; }
+
+    public decimal Principal { get; init; }
+
+    public decimal Paid { get; init; }
+
+    /// <summary>Late-payment interest: business debtors only, when the creditor asks for it.</summary>
+    public decimal Interest { get; init; }
+
+    /// <summary>Other items: the 40 EUR recovery indemnity, business debtors only, when the creditor asks for it.</summary>
+    public decimal OtherCharges { get; init; }
+
+    /// <summary>The first message about this case, which CPCE R124-4 wants named in every later one.</summary>
+    public DateTimeOffset? FirstContactAt { get; init; }
+
+    public string? FirstContactId { get; init; }
+
+    /// <summary>What the debtor is asked to pay now.</summary>
+    public decimal AmountDue => Balance + Interest + OtherCharges;
+}
+
+/// <summary>The people a letter names: the debtor it goes to, the creditor it is for.</summary>
+public sealed record LetterParties(
+    string DebtorName, DebtorKind DebtorKind, PostalAddress DebtorAddress, string CreditorName, PostalAddress? CreditorAddress);
+
+/// <summary>How a send ended.</summary>
+public enum SendStatus
+{
+    /// <summary>The provider accepted the message.</summary>
+    Sent,
+
+    /// <summary>The provider refused it for good; <see cref="SendResult.Problem"/> says whether the contact point is at fault.</summary>
+    Rejected,
+
+    /// <summary>Not sent (rate limit, provider down, credentials refused): try again later.</summary>
+    RetryLater,
+
+    /// <summary>No answer came back (timeout): the provider may have sent it. Never sent again.</summary>
+    InDoubt,
+}
+
+/// <summary>The outcome of handing a message to a channel.</summary>
+public sealed record SendResult(SendStatus Status, string? ProviderId = null, DeliveryOutcome? Problem = null, string? Code = null, TimeSpan? RetryAfter = null)
+{
+    public static SendResult Sent(string? providerId) => new(SendStatus.Sent, providerId);
+
+    public static SendResult Rejected(DeliveryOutcome? problem, string code) => new(SendStatus.Rejected, Problem: problem, Code: code);
+
+    public static SendResult Retry(string code, TimeSpan? after = null) => new(SendStatus.RetryLater, Code: code, RetryAfter: after);
+
+    public static SendResult Unknown(string code) => new(SendStatus.InDoubt, Code: code);
+}
 
 /// <summary>A way to get a message to a debtor.</summary>
 public interface IMessageChannel
 {
-    /// <summary>Sends the message; sending the same message id twice must deliver it once.</summary>
-    Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken = default);
+    /// <summary>Hands the message over once and tells what became of it. Never throws for a provider's answer.</summary>
+    Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken = default);
 }

@@ -63,7 +63,8 @@ public class CaseDecisionsTests
     {
         var d = CaseDecisions.Decide(Opened(), new WakeUp(), ParisMidnight(11, 4), Policy);
         var ask = Assert.IsType<AskDebtorToContact>(d.Effects[0]);
-        Assert.Equal(new ContactRequest("FAC-1", 0, ContactKind.Reminder, ask.Request.Channels, 42.50m, "EUR", new DateOnly(2026, 10, 4), "Facture du 04/10/2026", ParisMidnight(11, 4)), ask.Request);
+        Assert.Equal(new ContactRequest("FAC-1", 0, ContactKind.Reminder, ask.Request.Channels, 42.50m, "EUR", new DateOnly(2026, 10, 4), "Bilan lipidique et TSH du 04/10/2026", ParisMidnight(11, 4),
+            DueOn: new DateOnly(2026, 11, 3), Principal: 42.50m, Paid: 0m, FirstContactAt: null, FirstContactId: null), ask.Request);
         Assert.Equal([Channel.Email, Channel.Sms], ask.Request.Channels);
         Assert.Equal(new WakeAt(ParisMidnight(11, 11)), d.Effects[1]);
     }

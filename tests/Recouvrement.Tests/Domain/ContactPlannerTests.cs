@@ -39,21 +39,100 @@ public class ContactPlannerTests
         Assert.Null(moved);
     }
 
+    private static readonly DateTimeOffset Tuesday10 = ParisTime.At(new DateOnly(2026, 11, 24), new TimeOnly(10, 0));
+
     [Fact]
     public void Cases_are_grouped_into_one_message_per_channel()
     {
-        var routes = ContactPlanner.Route(Drafts.Debtor(), [Request("A"), Request("B"), Request("C", 1, Channel.Sms)]);
-        Assert.Equal(2, routes.Count);
-        Assert.Equal((Channel.Email, "marie.durand@example.org"), (routes[0].Channel, routes[0].Recipient));
-        Assert.Equal(["A", "B"], routes[0].Requests.Select(r => r.CaseReference));
-        Assert.Equal(["A", "B", "C"], routes[1].Requests.Select(r => r.CaseReference));
+        var plan = ContactPlanner.Plan(Debtor, [Request("A"), Request("B"), Request("C", 1, Channel.Sms)], Tuesday10, Options);
+        Assert.Equal(2, plan.Send.Count);
+        Assert.Equal((Channel.Email, "marie.durand@example.org"), (plan.Send[0].Channel, plan.Send[0].Recipient));
+        Assert.Equal(["A", "B"], plan.Send[0].Requests.Select(r => r.CaseReference));
+        Assert.Equal(["A", "B", "C"], plan.Send[1].Requests.Select(r => r.CaseReference));
     }
 
     [Fact]
     public void A_channel_without_a_contact_point_falls_back_to_one_that_has_one()
     {
-        var routes = ContactPlanner.Route(Drafts.Debtor(email: null), [Request("A", 0, Channel.Email)]);
-        Assert.Equal(Channel.Sms, Assert.Single(routes).Channel);
+        var plan = ContactPlanner.Plan(new DebtorState { Details = Drafts.Debtor(email: null) }, [Request("A", 0, Channel.Email)], Tuesday10, Options);
+        Assert.Equal(Channel.Sms, Assert.Single(plan.Send).Channel);
+    }
+
+    [Fact]
+    public void A_bounced_address_falls_back_to_sms_then_letter_once_sms_is_stopped()
+    {
+        var bounced = ContactPlanner.Refused(Debtor, Channel.Email, "marie.durand@example.org", DeliveryOutcome.Undeliverable, "bounce", Tuesday10);
+        Assert.Equal(Channel.Sms, Assert.Single(ContactPlanner.Plan(bounced, [Request("A", 2, Channel.Email)], Tuesday10, Options).Send).Channel);
+
+        var stopped = ContactPlanner.Refused(bounced, Channel.Sms, "+33612345678", DeliveryOutcome.OptedOut, "21610", Tuesday10);
+        Assert.Equal(Channel.Letter, Assert.Single(ContactPlanner.Plan(stopped, [Request("A", 2, Channel.Email)], Tuesday10, Options).Send).Channel);
+    }
+
+    [Fact]
+    public void A_new_address_is_usable_again_after_the_old_one_bounced()
+    {
+        var bounced = ContactPlanner.Refused(Debtor, Channel.Email, "marie.durand@example.org", DeliveryOutcome.Undeliverable, "bounce", Tuesday10);
+        var moved = bounced with { Details = Drafts.Debtor(email: "marie@example.net") };
+        Assert.True(ContactPlanner.Usable(moved, Channel.Email));
+        Assert.False(ContactPlanner.Usable(bounced, Channel.Email));
+    }
+
+    [Fact]
+    public void A_feedback_for_an_old_address_does_not_disable_the_new_one()
+    {
+        var moved = Debtor with { Details = Drafts.Debtor(email: "marie@example.net") };
+        var after = ContactPlanner.Refused(moved, Channel.Email, "marie.durand@example.org", DeliveryOutcome.Undeliverable, "bounce", Tuesday10);
+        Assert.True(ContactPlanner.Usable(after, Channel.Email));
+    }
+
+    [Fact]
+    public void The_sms_cap_defers_a_third_sms_until_the_oldest_leaves_the_period()
+    {
+        var monday = Tuesday10.AddDays(-8);
+        var history = Debtor with
+        {
+            Log =
+            [
+                new ContactLogEntry("m1", Tuesday10.AddDays(-6), Channel.Sms, ["X"]),
+                new ContactLogEntry("m2", Tuesday10.AddDays(-3), Channel.Sms, ["Y"]),
+                new ContactLogEntry("m0", monday, Channel.Sms, ["W"]),
+            ],
+        };
+        var plan = ContactPlanner.Plan(history, [Request("A", 1, Channel.Sms)], Tuesday10, Options);
+        Assert.Empty(plan.Send);
+        Assert.Equal("A", Assert.Single(plan.Deferred).CaseReference);
+        Assert.Equal(Tuesday10.AddDays(1), plan.DeferredUntil);
+    }
+
+    [Fact]
+    public void The_minimum_gap_holds_back_digital_messages_but_not_a_letter()
+    {
+        var history = Debtor with { Log = [new ContactLogEntry("m1", Tuesday10.AddDays(-1), Channel.Email, ["X"])] };
+        var plan = ContactPlanner.Plan(history, [Request("A", 3, Channel.Letter, Channel.Email), Request("B", 1, Channel.Sms)], Tuesday10, Options);
+        Assert.Equal(Channel.Letter, Assert.Single(plan.Send).Channel);
+        Assert.Equal("B", Assert.Single(plan.Deferred).CaseReference);
+        Assert.Equal(Tuesday10.AddDays(1), plan.DeferredUntil);
+    }
+
+    [Fact]
+    public void Failed_messages_count_towards_no_cap()
+    {
+        var history = Debtor with
+        {
+            Log = [new ContactLogEntry("m1", Tuesday10.AddDays(-6), Channel.Sms, ["X"], "failed"), new ContactLogEntry("m2", Tuesday10.AddDays(-5), Channel.Sms, ["Y"], "failed")],
+        };
+        Assert.Null(ContactPlanner.CapFreeAt(history, Channel.Sms, Tuesday10, Options));
+    }
+
+    [Fact]
+    public void A_message_left_in_flight_by_a_crash_is_logged_in_doubt_and_its_stage_counts_as_sent()
+    {
+        var inFlight = Debtor with { InFlight = [new InFlightMessage("msg_1", Channel.Sms, "+33612345678", [Request("A", 2)])] };
+        var after = ContactPlanner.Abandoned(inFlight, Tuesday10, Options);
+        Assert.Empty(after.InFlight);
+        Assert.Equal("in_doubt", Assert.Single(after.Log).Status);
+        Assert.Equal(2, after.LastSentStage["A"]);
+        Assert.Same(after, ContactPlanner.Queue(after, Request("A", 2), Tuesday10, Options).State);
     }
 
     [Fact]

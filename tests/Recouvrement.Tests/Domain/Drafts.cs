@@ -9,5 +9,5 @@ public static class Drafts
 
     public static CaseDraft Case(string reference = "FAC-1", decimal amount = 42.50m, DateOnly? dueOn = null, DebtorDetails? debtor = null) =>
         new(reference, amount, "EUR", (dueOn ?? new DateOnly(2026, 11, 3)).AddDays(-30), dueOn ?? new DateOnly(2026, 11, 3),
-            "Facture du 04/10/2026", debtor ?? Debtor());
+            "Bilan lipidique et TSH du 04/10/2026", debtor ?? Debtor());
 }

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.Configuration;
 using Orleans.Reminders;
@@ -40,19 +40,28 @@ public sealed class FakeClockCluster : IAsyncDisposable
 
     public IGrainFactory Grains => _cluster.Client;
 
-    public static async Task<FakeClockCluster> StartAsync(DateTimeOffset start)
+    /// <summary>Starts a one-silo cluster at <paramref name="start"/>; <paramref name="settings"/> adds configuration (channels, caps).</summary>
+    public static async Task<FakeClockCluster> StartAsync(DateTimeOffset start, IDictionary<string, string?>? settings = null)
     {
         var clock = new FakeTimeProvider(start);
         var outbox = Directory.CreateTempSubdirectory("recouvrement-outbox-").FullName;
-        var channel = new RecordingChannel(new OutboxFolderChannel(Options.Create(new OutboxOptions { Path = outbox })));
+        var channel = new RecordingChannel();
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Recouvrement:Outbox:Path"] = outbox,
+                ["Recouvrement:Channels:Letters:Path"] = Path.Combine(outbox, "letters"),
+            })
+            .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
+            .Build();
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddMemoryGrainStorage(StorageNames.Default);
             silo.UseInMemoryReminderService();
             silo.Services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
-            silo.Services.AddRecouvrementEngine(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
-            silo.Services.AddSingleton<IMessageChannel>(channel);
+            silo.Services.AddRecouvrementEngine(configuration);
+            silo.Services.AddSingleton<IMessageChannel>(sp => channel.Over(sp.GetRequiredService<Recouvrement.Channels.ChannelRouter>()));
             silo.Services.AddKeyedSingleton<TimeProvider>(EngineClock.Key, clock);
             silo.Services.AddKeyedSingleton<TimeProvider>(ReminderTimeProviderNames.Reminders, clock);
             silo.Services.PostConfigure<ReminderOptions>(o =>

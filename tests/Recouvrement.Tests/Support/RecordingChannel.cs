@@ -3,19 +3,38 @@ using Recouvrement.Messaging;
 
 namespace Recouvrement.Tests.Support;
 
-/// <summary>The outbox folder channel, plus an in-memory list of what went through it for assertions.</summary>
-public sealed class RecordingChannel(IMessageChannel inner) : IMessageChannel
+/// <summary>The engine's own channels, plus an in-memory list of what went through them and how it ended, for assertions.</summary>
+public sealed class RecordingChannel : IMessageChannel
 {
     private readonly ConcurrentDictionary<string, OutgoingMessage> _byId = new();
+    private readonly ConcurrentQueue<(OutgoingMessage Message, SendResult Result)> _attempts = new();
+    private IMessageChannel? _inner;
 
     public IReadOnlyList<OutgoingMessage> Messages => [.. _byId.Values.OrderBy(m => m.CreatedAt).ThenBy(m => m.Channel)];
 
-    public int Deliveries { get; private set; }
+    /// <summary>Every hand-over to a channel, in order, with its result.</summary>
+    public IReadOnlyList<(OutgoingMessage Message, SendResult Result)> Attempts => [.. _attempts];
 
-    public async Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken = default)
+    public int Deliveries => _attempts.Count(a => a.Result.Status == SendStatus.Sent);
+
+    /// <summary>Called when a message is handed over, before the real channel sees it; may throw to simulate a crash.</summary>
+    public Func<OutgoingMessage, SendResult, SendResult>? AfterSend { get; set; }
+
+    public RecordingChannel Over(IMessageChannel inner)
     {
-        await inner.SendAsync(message, cancellationToken);
-        _byId[message.MessageId] = message;
-        Deliveries++;
+        _inner = inner;
+        return this;
+    }
+
+    public async Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken = default)
+    {
+        var result = await (_inner ?? throw new InvalidOperationException("no channel to record")).SendAsync(message, cancellationToken);
+        _attempts.Enqueue((message, result));
+        if (result.Status == SendStatus.Sent)
+        {
+            _byId[message.MessageId] = message;
+        }
+
+        return AfterSend is { } after ? after(message, result) : result;
     }
 }

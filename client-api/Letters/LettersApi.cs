@@ -1,0 +1,80 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+using Recouvrement.Api.Access;
+
+namespace Recouvrement.Api.Letters;
+
+/// <summary>Where letters are read from, from <c>Recouvrement:Channels:Letters</c> (the folder the silos write).</summary>
+public sealed class LetterFolderOptions
+{
+    public string Path { get; set; } = System.IO.Path.Combine("outbox", "letters");
+}
+
+/// <summary>A letter as the API lists it.</summary>
+public sealed record LetterSummary(
+    string Id, string Reference, string DebtorReference, string Kind, DateTimeOffset CreatedAt, IReadOnlyList<string> Cases, string Pdf);
+
+/// <summary>A page of letters, newest first.</summary>
+public sealed record LetterPage(IReadOnlyList<LetterSummary> Items, string? NextCursor);
+
+/// <summary>
+/// <c>GET /api/v1/letters</c> lists the creditor's letters waiting in the print folder, newest first;
+/// <c>GET /api/v1/letters/{id}</c> returns one as PDF.
+/// </summary>
+public static partial class LettersApi
+{
+    private const int PageSize = 100;
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static RouteGroupBuilder MapLettersApi(this RouteGroupBuilder api)
+    {
+        var letters = api.MapGroup("/letters").WithTags("Letters");
+        letters.MapGet("/", List);
+        letters.MapGet("/{id}", Get);
+        return api;
+    }
+
+    public static async Task<Ok<LetterPage>> List(HttpContext context, IOptions<LetterFolderOptions> options, string? debtor, string? cursor)
+    {
+        var folder = Path.Combine(Path.GetFullPath(options.Value.Path), CreditorKeyFilter.CreditorOf(context));
+        var items = new List<LetterSummary>();
+        if (Directory.Exists(folder))
+        {
+            foreach (var file in Directory.EnumerateFiles(folder, "msg_*.json"))
+            {
+                await using var stream = File.OpenRead(file);
+                var manifest = await JsonSerializer.DeserializeAsync<JsonElement>(stream, Json, context.RequestAborted);
+                var id = manifest.GetProperty("id").GetString()!;
+                var item = new LetterSummary(
+                    id, manifest.GetProperty("reference").GetString()!, manifest.GetProperty("debtorReference").GetString()!,
+                    manifest.GetProperty("kind").GetString()!, manifest.GetProperty("createdAt").GetDateTimeOffset(),
+                    [.. manifest.GetProperty("cases").EnumerateArray().Select(c => c.GetString()!)], $"/api/v1/letters/{id}");
+                if (debtor is null || item.DebtorReference == debtor)
+                {
+                    items.Add(item);
+                }
+            }
+        }
+
+        var ordered = items.OrderByDescending(i => i.CreatedAt).ThenBy(i => i.Id, StringComparer.Ordinal).ToList();
+        var start = cursor is null ? 0 : ordered.FindIndex(i => i.Id == cursor) + 1;
+        var page = ordered.Skip(start).Take(PageSize).ToList();
+        var next = start + PageSize < ordered.Count ? page[^1].Id : null;
+        return TypedResults.Ok(new LetterPage(page, next));
+    }
+
+    public static Results<PhysicalFileHttpResult, ProblemHttpResult> Get(HttpContext context, IOptions<LetterFolderOptions> options, string id)
+    {
+        var file = Path.Combine(Path.GetFullPath(options.Value.Path), CreditorKeyFilter.CreditorOf(context), id + ".pdf");
+        if (!IdPattern().IsMatch(id) || !File.Exists(file))
+        {
+            return Problems.NotFound($"no letter '{id}'");
+        }
+
+        return TypedResults.PhysicalFile(file, "application/pdf", id + ".pdf");
+    }
+
+    [GeneratedRegex("^msg_[0-9a-f]{32}$")]
+    private static partial Regex IdPattern();
+}

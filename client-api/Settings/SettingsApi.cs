@@ -1,0 +1,63 @@
+using Recouvrement.Api.Access;
+using Recouvrement.Api.Cases;
+
+namespace Recouvrement.Api.Settings;
+
+/// <summary>
+/// <c>GET/PUT /api/v1/settings</c>: the creditor's address (printed on letters, as CPCE R124-4 asks) and what business
+/// debtors may be charged: the 40 EUR recovery indemnity and late-payment interest. Consumers never are.
+/// </summary>
+public static class SettingsApi
+{
+    public static RouteGroupBuilder MapSettingsApi(this RouteGroupBuilder api)
+    {
+        var settings = api.MapGroup("/settings").WithTags("Settings");
+        settings.MapGet("/", GetSettings);
+        settings.MapPut("/", PutSettings);
+        return api;
+    }
+
+    public static async Task<Ok<CreditorSettings>> GetSettings(HttpContext context, IGrainFactory grains) =>
+        TypedResults.Ok(await grains.GetGrain<ICreditorGrain>(CreditorKeyFilter.CreditorOf(context)).GetSettings());
+
+    public static async Task<Results<Ok<CreditorSettings>, ProblemHttpResult>> PutSettings(HttpContext context, IGrainFactory grains, CreditorSettings settings)
+    {
+        var errors = new List<FieldError>();
+        if (settings.Address is { } a)
+        {
+            if (string.IsNullOrWhiteSpace(a.Line1) || a.Line1.Length > CaseValidation.MaxTextLength)
+            {
+                errors.Add(new("address.line1", "required, at most 200 characters"));
+            }
+
+            if (string.IsNullOrWhiteSpace(a.PostalCode) || a.PostalCode.Length > 16)
+            {
+                errors.Add(new("address.postalCode", "required, at most 16 characters"));
+            }
+
+            if (string.IsNullOrWhiteSpace(a.City) || a.City.Length > CaseValidation.MaxTextLength)
+            {
+                errors.Add(new("address.city", "required, at most 200 characters"));
+            }
+
+            if (a.Country is not { Length: 2 })
+            {
+                errors.Add(new("address.country", "an ISO 3166 two-letter code such as FR"));
+            }
+        }
+
+        if (settings.LateInterestRate is < 0m or > 100m)
+        {
+            errors.Add(new("lateInterestRate", "an annual rate in percent, between 0 and 100"));
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        var normalised = settings with { Address = settings.Address is { } address ? address with { Country = address.Country.ToUpperInvariant() } : null };
+        await grains.GetGrain<ICreditorGrain>(CreditorKeyFilter.CreditorOf(context)).SetSettings(normalised);
+        return TypedResults.Ok(normalised);
+    }
+}

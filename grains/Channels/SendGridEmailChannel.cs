@@ -1,0 +1,145 @@
+using System.Net;
+using System.Net.Mail;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Recouvrement.Messaging;
+using SendGrid;
+using SendGrid.Helpers.Mail;
+
+namespace Recouvrement.Channels;
+
+/// <summary>
+/// E-mail through SendGrid's mail send API with the SendGrid package. Our message id and the debtor's key travel
+/// as custom args, so that Event Webhook events come back to the right debtor and message.
+/// </summary>
+public sealed partial class SendGridEmailChannel(HttpClient http, SendGridOptions options, TimeProvider time, ILogger<SendGridEmailChannel> logger) : IMessageChannel
+{
+    public const string MessageIdArg = "message_id";
+    public const string DebtorArg = "debtor";
+    private readonly ProviderGate _gate = new(options, time);
+    private readonly SendGridClient _client = new(http, new SendGridClientOptions { ApiKey = options.ApiKey, Host = options.BaseUrl.TrimEnd('/') });
+
+    public async Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken = default)
+    {
+        if (!MailAddress.TryCreate(message.Recipient, out _))
+        {
+            return SendResult.Rejected(DeliveryOutcome.Undeliverable, "invalid_address");
+        }
+
+        var mail = new SendGridMessage
+        {
+            From = new EmailAddress(options.FromEmail, options.FromName),
+            Subject = message.Subject,
+            PlainTextContent = message.Body.Replace(MessageComposer.Heading, string.Empty, StringComparison.Ordinal),
+            HtmlContent = Html(message),
+        };
+        mail.AddTo(new EmailAddress(message.Recipient));
+        mail.AddCategory("recouvrement");
+        mail.AddCategory(message.Kind == ContactKind.FormalNotice ? "formal_notice" : "reminder");
+        mail.AddCustomArg(MessageIdArg, message.MessageId);
+        mail.AddCustomArg(DebtorArg, message.DebtorKey);
+
+        return await _gate.RunAsync(async ct =>
+        {
+            try
+            {
+                var response = await _client.SendEmailAsync(mail, ct);
+                return await Outcome(response, ct);
+            }
+            catch (HttpRequestException e) when (e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError)
+            {
+                return SendResult.Retry("unreachable");
+            }
+            catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+            {
+                return SendResult.Unknown("timeout");
+            }
+        }, cancellationToken);
+    }
+
+    private async Task<SendResult> Outcome(Response response, CancellationToken cancellationToken)
+    {
+        if (response.StatusCode == HttpStatusCode.Accepted || response.IsSuccessStatusCode)
+        {
+            return SendResult.Sent(response.Headers.TryGetValues("X-Message-Id", out var ids) ? ids.FirstOrDefault() : null);
+        }
+
+        var status = (int)response.StatusCode;
+        var (field, text) = await FirstError(response, cancellationToken);
+        var label = $"http_{status}";
+        var retryAfter = response.Headers.RetryAfter?.Delta;
+        switch (response.StatusCode)
+        {
+            case HttpStatusCode.TooManyRequests:
+                return SendResult.Retry(label, retryAfter ?? ResetIn(response));
+            case HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden:
+                LogRefused(logger, status);
+                return SendResult.Retry(label);
+            case >= HttpStatusCode.InternalServerError:
+                return SendResult.Retry(label, retryAfter);
+            case HttpStatusCode.BadRequest when field is not null && field.StartsWith("personalizations", StringComparison.Ordinal) && field.Contains(".to", StringComparison.Ordinal):
+                return SendResult.Rejected(DeliveryOutcome.Undeliverable, "invalid_address");
+            default:
+                _ = text; // SendGrid's wording may quote the address: never logged.
+                LogRejected(logger, status, field);
+                return SendResult.Rejected(null, field is null ? label : $"{label} {field}");
+        }
+    }
+
+    private static TimeSpan? ResetIn(Response response) =>
+        response.Headers.TryGetValues("X-RateLimit-Reset", out var values) && long.TryParse(values.FirstOrDefault(), out var epoch)
+            ? TimeSpan.FromSeconds(Math.Max(0, epoch - DateTimeOffset.UtcNow.ToUnixTimeSeconds()))
+            : null;
+
+    /// <summary>SendGrid's <c>{"errors":[{"message","field","help"}]}</c>: the first error's field and message.</summary>
+    private static async Task<(string? Field, string? Message)> FirstError(Response response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var body = await response.Body.ReadAsStringAsync(cancellationToken);
+            using var json = JsonDocument.Parse(body);
+            if (json.RootElement.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array && errors.GetArrayLength() > 0)
+            {
+                var first = errors[0];
+                return (first.TryGetProperty("field", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null,
+                    first.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null);
+            }
+        }
+        catch (JsonException)
+        {
+            // Not SendGrid's error body: the status is all there is.
+        }
+
+        return (null, null);
+    }
+
+    /// <summary>The plain text as simple HTML: paragraphs, headings in bold, the payment link clickable.</summary>
+    private static string Html(OutgoingMessage message)
+    {
+        var html = new StringBuilder("<!doctype html><html><body style=\"font-family:sans-serif;font-size:15px;line-height:1.5\">");
+        foreach (var line in message.Body.Split('\n'))
+        {
+            var text = line.TrimEnd('\r');
+            if (text.Length == 0)
+            {
+                html.Append("<br>");
+                continue;
+            }
+
+            var heading = text.StartsWith(MessageComposer.Heading, StringComparison.Ordinal);
+            var encoded = WebUtility.HtmlEncode(heading ? text[MessageComposer.Heading.Length..] : text);
+            var link = WebUtility.HtmlEncode(message.PaymentLink);
+            encoded = encoded.Replace(link, $"<a href=\"{link}\">{link}</a>", StringComparison.Ordinal);
+            html.Append(heading ? $"<p><strong>{encoded}</strong></p>" : $"<p style=\"margin:0\">{encoded}</p>");
+        }
+
+        return html.Append("</body></html>").ToString();
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "SendGrid refused our API key ({Status}): check Recouvrement:Channels:SendGrid; messages wait in their debtors' queues")]
+    private static partial void LogRefused(ILogger logger, int status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SendGrid rejected a message ({Status}, field {Field})")]
+    private static partial void LogRejected(ILogger logger, int status, string? field);
+}
