@@ -174,6 +174,12 @@ public sealed partial class DebtorGrain(
         var s = state.State;
         if (s.Pending.IsEmpty || s.Details is null)
         {
+            if (s.DispatchAt is not null)
+            {
+                state.State = s with { DispatchAt = null };
+                await state.WriteStateAsync();
+            }
+
             Notify(receipts);
             await StopWaking();
             return;
@@ -235,14 +241,31 @@ public sealed partial class DebtorGrain(
             }
 
             var messages = plan.Send.Select(p => new InFlightMessage(ContactPlanner.MessageId(Key, p.Channel, p.Requests), p.Channel, p.Recipient, p.Requests)).ToList();
-            state.State = state.State with { Pending = state.State.Pending.AddRange(plan.Deferred), InFlight = [.. messages] };
+
+            // Written before the first hand-over: should the silo die before the answers are written, the next
+            // tick of the reminder (RetryPeriod later) finds these messages in flight and never sends them again.
+            state.State = state.State with { Pending = state.State.Pending.AddRange(plan.Deferred), InFlight = [.. messages], DispatchAt = now + RetryPeriod };
             await state.WriteStateAsync();
 
             var reached = new HashSet<string>();
             var refused = new List<ContactRequest>();
             foreach (var message in messages)
             {
-                var result = await Send(message, letter);
+                SendResult result;
+                try
+                {
+                    result = await Send(message, letter);
+                }
+                catch (Exception e)
+                {
+                    // A channel that throws did not say whether the provider got the message. The activation is
+                    // dropped so that the next one starts from storage, where every message of this round is
+                    // still in flight: they are all logged as in doubt and none is sent twice.
+                    LogChannelError(logger, e, message.MessageId, message.Channel);
+                    DeactivateOnIdle();
+                    throw;
+                }
+
                 state.State = ContactPlanner.Record(state.State, message, result, now, Options);
                 switch (result.Status)
                 {
@@ -314,19 +337,9 @@ public sealed partial class DebtorGrain(
                 ? new LetterParties(details.Name, details.Kind, address, context.CreditorName, context.Settings.Address)
                 : null,
         };
-        try
-        {
-            var result = await channel.SendAsync(outgoing);
-            LogSent(logger, message.MessageId, message.Channel, message.Requests.Count, result.Status, result.Code);
-            return result;
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // A channel that throws did not say whether the provider got the message: treat it as in doubt
-            // rather than risk a second copy.
-            LogChannelError(logger, e, message.MessageId, message.Channel);
-            return SendResult.Unknown("channel_error");
-        }
+        var result = await channel.SendAsync(outgoing);
+        LogSent(logger, message.MessageId, message.Channel, message.Requests.Count, result.Status, result.Code);
+        return result;
     }
 
     private void Notify(IEnumerable<(ContactRequest Request, ContactReceipt Receipt)> receipts)
@@ -376,7 +389,7 @@ public sealed partial class DebtorGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} by {Channel} was handed over without its answer recorded; it is logged as in doubt and not sent again")]
     private static partial void LogInDoubt(ILogger logger, string messageId, Channel channel);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Channel failed on message {MessageId} by {Channel}")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Channel failed on message {MessageId} by {Channel}; the dispatch's messages are now in doubt")]
     private static partial void LogChannelError(ILogger logger, Exception exception, string messageId, Channel channel);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Feedback on message {MessageId} by {Channel}: {Outcome}")]
