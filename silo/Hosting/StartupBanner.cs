@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using Recouvrement.Api.Access;
+using Recouvrement.Channels;
 using Recouvrement.Creditors;
+using Recouvrement.Messaging;
 
 namespace Recouvrement.Silo.Hosting;
 
@@ -21,10 +23,11 @@ public sealed class DemoOptions
 /// Runs once the silo is up: onboards the demo creditor when asked, and says loudly what kind of storage is in use.
 /// </summary>
 public sealed partial class StartupBanner(
-    IGrainFactory grains, IConfiguration configuration, IOptions<DemoOptions> demo, ILogger<StartupBanner> logger) : IHostedService
+    IGrainFactory grains, IConfiguration configuration, IOptions<DemoOptions> demo, IServiceProvider services, ILogger<StartupBanner> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        ReportChannels();
         var durable = EngineSilo.IsDurable(configuration);
         if (!durable)
         {
@@ -61,6 +64,43 @@ public sealed partial class StartupBanner(
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Says where each channel's messages go, and what is missing for letters to be lawful and legible.</summary>
+    private void ReportChannels()
+    {
+        var sendGrid = services.GetRequiredService<IOptions<SendGridOptions>>().Value;
+        var twilio = services.GetRequiredService<IOptions<TwilioOptions>>().Value;
+        var outbox = services.GetRequiredService<OutboxFolderChannel>().Folder;
+        LogChannel(logger, "e-mail", sendGrid.Enabled ? $"SendGrid at {sendGrid.BaseUrl}" : $"outbox folder {outbox}");
+        LogChannel(logger, "SMS", twilio.Enabled ? $"Twilio at {twilio.BaseUrl}" : $"outbox folder {outbox}");
+        LogChannel(logger, "letters", $"PDF folder {services.GetRequiredService<LetterChannel>().Folder}");
+        if (twilio.Enabled && string.IsNullOrEmpty(twilio.WebhookBaseUrl))
+        {
+            LogNoCallbacks(logger);
+        }
+
+        if (!services.GetRequiredService<IOptions<AgencyOptions>>().Value.IsConfigured)
+        {
+            LogAgencyMissing(logger);
+        }
+
+        if (!services.GetRequiredService<LetterPdf>().HasUnicodeFont)
+        {
+            LogNoFont(logger);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Channel {Channel}: {Destination}")]
+    private static partial void LogChannel(ILogger logger, string channel, string destination);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Twilio is on without Recouvrement:Channels:Twilio:WebhookBaseUrl: no status callbacks, so dead numbers are only learnt when Twilio refuses a send")]
+    private static partial void LogNoCallbacks(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recouvrement:Agency:Name and Address are not set: letters and e-mails must name the collection agency (CPCE R124-4)")]
+    private static partial void LogAgencyMissing(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No TrueType font for letters (install fonts-dejavu-core or set Recouvrement:Channels:Letters:FontPath): letters print without accents")]
+    private static partial void LogNoFont(ILogger logger);
 
     /// <summary>A random operator key for the embedded default when none is configured.</summary>
     public static string NewOperatorKey() => "op_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
