@@ -33,6 +33,12 @@ public class MessageTextTests
     }
 
     [Fact]
+    public void An_english_speaking_debtor_gets_english_texts()
+    {
+        Assert.Contains("is still unpaid. Further to our message R-A1B2C3D4 of 04/11/2026. Pay, ask for instalments or dispute:", Sms("Labo", 1, "en"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_later_sms_repeats_the_first_letters_reference_and_date()
     {
         Assert.Contains("Suite à notre courrier R-A1B2C3D4 du 04/11/2026", Sms("Labo", 1), StringComparison.Ordinal);

@@ -15,6 +15,8 @@ public sealed class EngineHost : IAsyncLifetime
 
     public string OutboxFolder { get; } = Directory.CreateTempSubdirectory("recouvrement-api-outbox-").FullName;
 
+    public string LettersFolder => Path.Combine(OutboxFolder, "letters");
+
     public async Task InitializeAsync()
     {
         var port = FreePort.Next();
@@ -26,6 +28,7 @@ public sealed class EngineHost : IAsyncLifetime
             $"--Recouvrement:OperatorKey={OperatorKey}",
             $"--Recouvrement:Demo:ApiKey={DemoKey}",
             $"--Recouvrement:Outbox:Path={OutboxFolder}",
+            $"--Recouvrement:Channels:Letters:Path={LettersFolder}",
             "--Logging:LogLevel:Default=Warning",
         ]);
         await _app.StartAsync();
