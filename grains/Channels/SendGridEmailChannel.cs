@@ -68,11 +68,11 @@ public sealed partial class SendGridEmailChannel(HttpClient http, SendGridOption
         var status = (int)response.StatusCode;
         var (field, text) = await FirstError(response, cancellationToken);
         var label = $"http_{status}";
-        var retryAfter = response.Headers.RetryAfter?.Delta;
+        var retryAfter = RetryAfterHeader.Read(response.Headers, time.GetUtcNow());
         switch (response.StatusCode)
         {
             case HttpStatusCode.TooManyRequests:
-                return SendResult.Retry(label, retryAfter ?? ResetIn(response));
+                return SendResult.Retry(label, retryAfter);
             case HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden:
                 LogRefused(logger, status);
                 return SendResult.Retry(label);
@@ -86,11 +86,6 @@ public sealed partial class SendGridEmailChannel(HttpClient http, SendGridOption
                 return SendResult.Rejected(null, field is null ? label : $"{label} {field}");
         }
     }
-
-    private static TimeSpan? ResetIn(Response response) =>
-        response.Headers.TryGetValues("X-RateLimit-Reset", out var values) && long.TryParse(values.FirstOrDefault(), out var epoch)
-            ? TimeSpan.FromSeconds(Math.Max(0, epoch - DateTimeOffset.UtcNow.ToUnixTimeSeconds()))
-            : null;
 
     /// <summary>SendGrid's <c>{"errors":[{"message","field","help"}]}</c>: the first error's field and message.</summary>
     private static async Task<(string? Field, string? Message)> FirstError(Response response, CancellationToken cancellationToken)

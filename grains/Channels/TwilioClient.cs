@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -33,7 +32,7 @@ public sealed record TwilioResponse(HttpStatusCode Status, TwilioMessage? Messag
 /// A small typed client for Twilio's REST Messages API (2010-04-01): <c>POST /2010-04-01/Accounts/{AccountSid}/Messages.json</c>,
 /// form-encoded, HTTP Basic authentication with the account SID and auth token; 201 with the message resource.
 /// </summary>
-public sealed class TwilioClient(HttpClient http, TwilioOptions options)
+public sealed class TwilioClient(HttpClient http, TwilioOptions options, TimeProvider? time = null)
 {
     public async Task<TwilioResponse> CreateMessageAsync(TwilioMessageRequest message, CancellationToken cancellationToken = default)
     {
@@ -64,7 +63,7 @@ public sealed class TwilioClient(HttpClient http, TwilioOptions options)
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{sid}:{options.AuthToken}")));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         using var response = await http.SendAsync(request, cancellationToken);
-        var retryAfter = RetryAfter(response);
+        var retryAfter = RetryAfterHeader.Read(response.Headers, (time ?? TimeProvider.System).GetUtcNow());
         if (response.IsSuccessStatusCode)
         {
             var created = await response.Content.ReadFromJsonAsync<TwilioMessage>(cancellationToken);
@@ -82,27 +81,5 @@ public sealed class TwilioClient(HttpClient http, TwilioOptions options)
         }
 
         return new TwilioResponse(response.StatusCode, null, error, retryAfter);
-    }
-
-    internal static TimeSpan? RetryAfter(HttpResponseMessage response)
-    {
-        if (response.Headers.RetryAfter is { } header)
-        {
-            if (header.Delta is { } delta)
-            {
-                return delta;
-            }
-
-            if (header.Date is { } date)
-            {
-                var wait = date - DateTimeOffset.UtcNow;
-                return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
-            }
-        }
-
-        return response.Headers.TryGetValues("X-RateLimit-Reset", out var reset)
-            && long.TryParse(reset.FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var epoch)
-            ? TimeSpan.FromSeconds(Math.Max(0, epoch - DateTimeOffset.UtcNow.ToUnixTimeSeconds()))
-            : null;
     }
 }

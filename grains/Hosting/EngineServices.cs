@@ -39,7 +39,7 @@ public static class EngineServices
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<TwilioOptions>>().Value;
-            return new TwilioSmsChannel(new TwilioClient(Http(options), options), options, TimeProvider.System, sp.GetRequiredService<ILogger<TwilioSmsChannel>>());
+            return new TwilioSmsChannel(new TwilioClient(Http(options), options, TimeProvider.System), options, TimeProvider.System, sp.GetRequiredService<ILogger<TwilioSmsChannel>>());
         });
 
         // The embedded default writes e-mails and SMS to the outbox folder; a provider takes over once configured.
