@@ -30,7 +30,11 @@ public sealed record CaseView(
     [property: Id(10)] string DebtorReference,
     [property: Id(11)] NextStep? NextStep,
     [property: Id(12)] string? ClosedReason,
-    [property: Id(13)] IReadOnlyList<CaseEvent> History);
+    [property: Id(13)] IReadOnlyList<CaseEvent> History,
+    [property: Id(14)] Dispute? Dispute = null,
+    [property: Id(15)] PaymentPlan? Plan = null,
+    [property: Id(16)] PlanProposal? PlanProposal = null,
+    [property: Id(17)] DateOnly? PrescriptionOn = null);
 
 /// <summary>What creating a case did.</summary>
 [GenerateSerializer, Alias("rc.CreationOutcome")]

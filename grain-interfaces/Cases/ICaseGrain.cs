@@ -34,4 +34,16 @@ public interface ICaseGrain : IGrainWithStringKey
     /// </summary>
     [OneWay]
     Task ContactMade(ContactReceipt receipt);
+
+    /// <summary>The debtor contests the case: every reminder stops at once, and the creditor must decide.</summary>
+    Task<CaseActionResult> Dispute(string reason, string? message);
+
+    /// <summary>The creditor upholds the dispute (the case closes) or rejects it (collection resumes, with a message saying why).</summary>
+    Task<CaseActionResult> ResolveDispute(bool uphold, string? note);
+
+    /// <summary>The debtor asks for a plan of monthly instalments: agreed at once within the creditor's rules, else proposed.</summary>
+    Task<CaseActionResult> ProposePlan(int instalments);
+
+    /// <summary>The creditor accepts or refuses a proposed plan.</summary>
+    Task<CaseActionResult> DecidePlan(bool accept, string? note);
 }

@@ -18,8 +18,11 @@ public sealed record CreditorProfile(
 public sealed record CreditorSettings(
     [property: Id(0)] PostalAddress? Address,
     [property: Id(1)] bool RecoveryIndemnity,
-    [property: Id(2)] decimal? LateInterestRate)
+    [property: Id(2)] decimal? LateInterestRate,
+    [property: Id(3)] PlanRules? Plans = null)
 {
+    public PlanRules PlanRules => Plans ?? PlanRules.Default;
+
     public static CreditorSettings None { get; } = new(null, false, null);
 }
 

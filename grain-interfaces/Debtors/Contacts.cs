@@ -17,6 +17,19 @@ public enum ContactKind
 {
     Reminder = 0,
     FormalNotice = 1,
+
+    /// <summary>The creditor rejected the debtor's dispute: the message explains why, and collection resumes.</summary>
+    DisputeAnswer = 2,
+
+    /// <summary>A payment plan's instalment falls due soon.</summary>
+    InstalmentDue = 3,
+}
+
+/// <summary>Kinds of contact outside the schedule's numbered steps.</summary>
+public static class ContactKinds
+{
+    /// <summary>Schedule steps are sent once per stage; the others are one-off messages keyed by their own stage number.</summary>
+    public static bool IsScheduleStep(this ContactKind kind) => kind is ContactKind.Reminder or ContactKind.FormalNotice;
 }
 
 /// <summary>A case asking its debtor to contact about it; the debtor decides when and how.</summary>
@@ -35,7 +48,9 @@ public sealed record ContactRequest(
     [property: Id(10)] decimal Principal = 0m,
     [property: Id(11)] decimal Paid = 0m,
     [property: Id(12)] DateTimeOffset? FirstContactAt = null,
-    [property: Id(13)] string? FirstContactId = null);
+    [property: Id(13)] string? FirstContactId = null,
+    [property: Id(14)] string? Note = null,
+    [property: Id(15)] Instalment? Instalment = null);
 
 /// <summary>Proof that a message naming a case went out.</summary>
 [GenerateSerializer, Immutable, Alias("rc.ContactReceipt")]

@@ -18,6 +18,15 @@ public sealed record CancelCase(string Reason) : CaseCommand;
 
 public sealed record ConfirmContact(ContactReceipt Receipt) : CaseCommand;
 
+public sealed record OpenDispute(string Reason, string? Message) : CaseCommand;
+
+public sealed record SettleDispute(bool Uphold, string? Note) : CaseCommand;
+
+/// <summary>The debtor asks for a plan; <paramref name="Rules"/> are the creditor's automatic ones.</summary>
+public sealed record AskForPlan(int Instalments, PlanRules Rules) : CaseCommand;
+
+public sealed record AnswerPlan(bool Accept, string? Note) : CaseCommand;
+
 /// <summary>What a decision asks the grain to do once the new state is persisted.</summary>
 public abstract record CaseEffect;
 

@@ -7,7 +7,7 @@ namespace Recouvrement.Cases;
 /// The case lifecycle as a pure function: <c>(state, command, now, policy) -> (state, effects)</c>.
 /// Nothing here touches Orleans, a clock or a database, so every transition is tested on its own.
 /// </summary>
-public static class CaseDecisions
+public static partial class CaseDecisions
 {
     public static CaseDecision Decide(CaseState state, CaseCommand command, DateTimeOffset now, DunningPolicy policy)
     {
@@ -29,6 +29,10 @@ public static class CaseDecisions
             ResumeSchedule => Resume(state, now, policy),
             CancelCase cancel => Cancel(state, cancel.Reason, now),
             ConfirmContact confirm => Confirm(state, confirm.Receipt),
+            OpenDispute dispute => Contest(state, dispute, now, policy),
+            SettleDispute settle => Settle(state, settle, now, policy),
+            AskForPlan ask => ProposePlan(state, ask, now, policy),
+            AnswerPlan answer => AnswerProposal(state, answer, now, policy),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command, "unknown case command"),
         };
     }
@@ -66,14 +70,24 @@ public static class CaseDecisions
         var opened = new CaseState { Draft = draft, Status = CaseStatus.Active, CreatedAt = now }
             .Record(now, "created", Money(draft.Amount, draft.Currency));
         opened = Scheduled(opened, policy, StepTime(opened, policy, 0));
-        return Applied(opened, new AttachToDebtor(draft.Debtor), Arm(opened.NextStepAt));
+        return Applied(opened, new AttachToDebtor(draft.Debtor), Arm(opened, opened.NextStepAt));
     }
 
     private static CaseDecision Wake(CaseState state, DateTimeOffset now, DunningPolicy policy)
     {
+        if (PrescriptionGuard(state) is { } guard && now >= guard)
+        {
+            return Prescribe(state, now, policy);
+        }
+
+        if (state.Status == CaseStatus.PaymentPlan)
+        {
+            return PlanStep(state, now, policy);
+        }
+
         if (!state.Status.AcceptsReminders() || state.NextStepAt is null)
         {
-            return Unchanged(state, CaseActionOutcome.AlreadyApplied, effects: [new StopWaking()]);
+            return Unchanged(state, CaseActionOutcome.AlreadyApplied, effects: [Arm(state, null)]);
         }
 
         if (now < state.NextStepAt.Value)
@@ -81,8 +95,8 @@ public static class CaseDecisions
             // An early or repeated tick. If the last contact never reached the debtor, ask again (the debtor
             // ignores a stage it already sent), then re-arm for the real due time.
             var effects = state.PendingContact is { } pending
-                ? ImmutableArray.Create<CaseEffect>(new AskDebtorToContact(pending), new WakeAt(state.NextStepAt.Value))
-                : [new WakeAt(state.NextStepAt.Value)];
+                ? ImmutableArray.Create<CaseEffect>(new AskDebtorToContact(pending), Arm(state, state.NextStepAt))
+                : [Arm(state, state.NextStepAt)];
             return Unchanged(state, CaseActionOutcome.AlreadyApplied, effects: effects);
         }
 
@@ -131,7 +145,7 @@ public static class CaseDecisions
         }
 
         after = Scheduled(after, policy, after.Status.AcceptsReminders() ? StepTime(after, policy, after.Stage) : null);
-        effects2.Add(Arm(after.NextStepAt));
+        effects2.Add(Arm(after, after.NextStepAt));
         return new CaseDecision(after, effects2.ToImmutable(), CaseActionOutcome.Applied);
     }
 
@@ -157,7 +171,7 @@ public static class CaseDecisions
 
         // Money received is always recorded, whatever the status: a payment is never lost.
         var balanceBefore = state.Balance;
-        var after = state with { Paid = state.Paid + payment.Amount, Payments = state.Payments.Add(payment) };
+        var after = state with { Paid = state.Paid + payment.Amount, Payments = state.Payments.Add(payment), AcknowledgedAt = now };
         after = after.Record(now, "payment_received",
             $"{Money(payment.Amount, payment.Currency)} by {payment.Method}, ref {payment.PaymentReference}; balance {Money(after.Balance, payment.Currency)}");
         if (payment.Amount > balanceBefore)
@@ -170,7 +184,7 @@ public static class CaseDecisions
             return Applied(after);
         }
 
-        after = (after with { Status = CaseStatus.Paid, NextStepAt = null, NextAction = null, PendingContact = null, StatusBeforeHold = null })
+        after = (after with { Status = CaseStatus.Paid, NextStepAt = null, NextAction = null, PendingContact = null, StatusBeforeHold = null, Plan = null, Proposal = null })
             .Record(now, "paid");
         return Applied(after, new StopWaking(), new WithdrawFromDebtor(Settled: true));
     }
@@ -188,7 +202,7 @@ public static class CaseDecisions
         }
 
         var after = (state with { Status = CaseStatus.OnHold, StatusBeforeHold = state.Status, HeldAt = now }).Record(now, "on_hold");
-        return Applied(after, new StopWaking(), new WithdrawFromDebtor(Settled: false));
+        return Applied(after, Arm(after, null), new WithdrawFromDebtor(Settled: false));
     }
 
     private static CaseDecision Resume(CaseState state, DateTimeOffset now, DunningPolicy policy)
@@ -219,7 +233,7 @@ public static class CaseDecisions
             effects.Add(new AskDebtorToContact(again));
         }
 
-        effects.Add(Arm(after.NextStepAt));
+        effects.Add(Arm(after, after.NextStepAt));
         return new CaseDecision(after, effects.ToImmutable(), CaseActionOutcome.Applied);
     }
 
@@ -243,6 +257,8 @@ public static class CaseDecisions
             NextAction = null,
             PendingContact = null,
             StatusBeforeHold = null,
+            Plan = null,
+            Proposal = null,
         }).Record(now, "cancelled", reason);
         return Applied(after, new StopWaking(), new WithdrawFromDebtor(Settled: true));
     }
@@ -282,7 +298,13 @@ public static class CaseDecisions
         _ => "reminder",
     };
 
-    private static CaseEffect Arm(DateTimeOffset? next) => next is { } at ? new WakeAt(at) : new StopWaking();
+    /// <summary>Wakes the case for its next step, or sooner when its prescription guard comes first; stops only a case with neither.</summary>
+    private static CaseEffect Arm(CaseState state, DateTimeOffset? next)
+    {
+        var guard = PrescriptionGuard(state);
+        var at = next is null ? guard : guard is null ? next : next < guard ? next : guard;
+        return at is { } when ? new WakeAt(when) : new StopWaking();
+    }
 
     private static CaseDecision Applied(CaseState state, params CaseEffect[] effects) =>
         new(state, [.. effects], CaseActionOutcome.Applied);

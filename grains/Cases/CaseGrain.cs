@@ -41,8 +41,25 @@ public sealed partial class CaseGrain(
 
     public Task<CaseActionResult> Cancel(string reason) => Act(new CancelCase(reason));
 
-    public Task<bool> StillWantsContact(int stage) =>
-        Task.FromResult(state.State.Status.AcceptsReminders() && state.State.PendingContact?.Stage == stage);
+    public Task<bool> StillWantsContact(int stage)
+    {
+        var s = state.State;
+        var wanted = s.PendingContact is { } pending && pending.Stage == stage
+            && (s.Status.AcceptsReminders() || (pending.Kind == ContactKind.InstalmentDue && s.Status == CaseStatus.PaymentPlan));
+        return Task.FromResult(wanted);
+    }
+
+    public Task<CaseActionResult> Dispute(string reason, string? message) => Act(new OpenDispute(reason, message));
+
+    public Task<CaseActionResult> ResolveDispute(bool uphold, string? note) => Act(new SettleDispute(uphold, note));
+
+    public async Task<CaseActionResult> ProposePlan(int instalments)
+    {
+        var settings = await GrainFactory.GetGrain<ICreditorGrain>(CreditorId).GetSettings();
+        return await Act(new AskForPlan(instalments, settings.PlanRules));
+    }
+
+    public Task<CaseActionResult> DecidePlan(bool accept, string? note) => Act(new AnswerPlan(accept, note));
 
     public Task ContactMade(ContactReceipt receipt) => Decide(new ConfirmContact(receipt));
 
@@ -115,9 +132,12 @@ public sealed partial class CaseGrain(
     {
         var s = state.State;
         var draft = s.Draft!;
-        var next = s.NextStepAt is { } at && s.Status.AcceptsReminders() ? new NextStep(at, s.NextAction ?? "none", s.Stage + 1) : null;
+        var next = s.Status == CaseStatus.PaymentPlan && CaseDecisions.NextPlanEvent(s) is { } planned
+            ? new NextStep(planned, CaseDecisions.PlanAction(s), s.Stage + 1)
+            : s.NextStepAt is { } at && s.Status.AcceptsReminders() ? new NextStep(at, s.NextAction ?? "none", s.Stage + 1) : null;
         return new CaseView(draft.Reference, s.Status, s.Stage, draft.Amount, s.Paid, s.Balance, draft.Currency,
-            draft.IssuedOn, draft.DueOn, draft.Label, draft.Debtor.Reference, next, s.ClosedReason, s.History);
+            draft.IssuedOn, draft.DueOn, draft.Label, draft.Debtor.Reference, next, s.ClosedReason, s.History,
+            s.Dispute, s.Plan, s.Proposal, s.Status.IsFinal() ? null : CaseDecisions.PrescriptionOn(s));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseKey} went from {Before} to {After}")]

@@ -31,6 +31,16 @@ public sealed record CaseState
     /// <summary>When the creditor put the case on hold: resuming shifts the schedule by the time spent on hold.</summary>
     [Id(15)] public DateTimeOffset? HeldAt { get; init; }
 
+    [Id(16)] public Dispute? Dispute { get; init; }
+    [Id(17)] public PaymentPlan? Plan { get; init; }
+    [Id(18)] public PlanProposal? Proposal { get; init; }
+
+    /// <summary>The last acknowledgement of the debt (a payment, an agreed plan): prescription runs again from it.</summary>
+    [Id(19)] public DateTimeOffset? AcknowledgedAt { get; init; }
+
+    /// <summary>How many disputes this case has had; numbers the one-off message that answers each.</summary>
+    [Id(20)] public int Disputes { get; init; }
+
     public bool Exists => Draft is not null;
 
     public decimal Balance => Draft is null ? 0m : Math.Max(0m, Draft.Amount - Paid);

@@ -31,13 +31,15 @@ public static class ContactPlanner
     public static (DebtorState State, DateTimeOffset? MovedDispatchTo) Queue(
         DebtorState state, ContactRequest request, DateTimeOffset now, ContactOptions options)
     {
-        if (state.LastSentStage.TryGetValue(request.CaseReference, out var sent) && sent >= request.Stage)
+        if (request.Kind.IsScheduleStep() && state.LastSentStage.TryGetValue(request.CaseReference, out var sent) && sent >= request.Stage)
         {
             return (state, null);
         }
 
+        // A newer step replaces an older one; a one-off message (a dispute answer, an instalment notice) replaces
+        // whatever was queued, since the case's status changed to ask for it.
         var queued = state.Pending.Find(r => r.CaseReference == request.CaseReference);
-        if (queued is not null && queued.Stage > request.Stage)
+        if (queued is not null && (queued == request || (queued.Kind.IsScheduleStep() && request.Kind.IsScheduleStep() && queued.Stage > request.Stage)))
         {
             return (state, null);
         }
@@ -149,7 +151,7 @@ public static class ContactPlanner
     /// <summary>A stable id: the same debtor, channel and case stages always give the same message id.</summary>
     public static string MessageId(string debtorKey, Channel channel, IEnumerable<ContactRequest> requests)
     {
-        var identity = $"{debtorKey}|{channel}|{string.Join(';', requests.Select(r => $"{r.CaseReference}#{r.Stage}").Order(StringComparer.Ordinal))}";
+        var identity = $"{debtorKey}|{channel}|{string.Join(';', requests.Select(r => $"{r.CaseReference}#{r.Stage}{(r.Kind.IsScheduleStep() ? string.Empty : "#" + r.Kind)}").Order(StringComparer.Ordinal))}";
         return "msg_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)))[..32];
     }
 
@@ -177,7 +179,7 @@ public static class ContactPlanner
         if (result.Status is SendStatus.Sent or SendStatus.InDoubt)
         {
             var stages = after.LastSentStage;
-            foreach (var request in message.Requests)
+            foreach (var request in message.Requests.Where(r => r.Kind.IsScheduleStep()))
             {
                 stages = stages.SetItem(request.CaseReference, Math.Max(request.Stage, stages.GetValueOrDefault(request.CaseReference, -1)));
             }

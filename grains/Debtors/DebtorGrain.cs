@@ -229,10 +229,10 @@ public sealed partial class DebtorGrain(
             var plan = ContactPlanner.Plan(state.State, candidates, now, Options);
             foreach (var request in plan.Unreachable)
             {
-                state.State = ContactPlanner.AddLog(state.State with
-                {
-                    LastSentStage = state.State.LastSentStage.SetItem(request.CaseReference, request.Stage),
-                }, new ContactLogEntry("-", now, request.Channels.Count > 0 ? request.Channels[0] : Channel.Letter, [request.CaseReference], "unreachable", Detail: "no usable contact point"), Options);
+                var stages = request.Kind.IsScheduleStep()
+                    ? state.State.LastSentStage.SetItem(request.CaseReference, Math.Max(request.Stage, state.State.LastSentStage.GetValueOrDefault(request.CaseReference, -1)))
+                    : state.State.LastSentStage;
+                state.State = ContactPlanner.AddLog(state.State with { LastSentStage = stages }, new ContactLogEntry("-", now, request.Channels.Count > 0 ? request.Channels[0] : Channel.Letter, [request.CaseReference], "unreachable", Detail: "no usable contact point"), Options);
             }
 
             if (plan.DeferredUntil is { } until)
@@ -324,7 +324,7 @@ public sealed partial class DebtorGrain(
         var details = state.State.Details!;
         var today = ParisTime.DateOf(context.Now);
         var cases = message.Requests.Select(r => Charges.For(r, details.Kind, context.Settings, today)).ToList();
-        var kind = message.Requests.Any(r => r.Kind == ContactKind.FormalNotice) ? ContactKind.FormalNotice : ContactKind.Reminder;
+        var kind = MessageComposer.KindOf(message.Requests.Select(r => r.Kind));
         var language = details.MessageLanguage;
         var (subject, body) = MessageComposer.Compose(new MessageInput(
             message.MessageId, message.Channel, kind, context.CreditorName, context.Settings.Address, cases, context.Link, language,

@@ -37,6 +37,9 @@ public static class Charges
             OtherCharges = other,
             FirstContactAt = request.FirstContactAt,
             FirstContactId = request.FirstContactId,
+            Kind = request.Kind,
+            Note = request.Note,
+            Instalment = request.Instalment,
         };
     }
 }

@@ -31,6 +31,16 @@ public static class MessageComposer
     /// <summary>Lines of a letter or e-mail that start with this are headings (bold in a PDF).</summary>
     public const string Heading = "## ";
 
+    /// <summary>What a message about several cases is: a formal notice wins, then a dispute answer, then a reminder.</summary>
+    public static ContactKind KindOf(IEnumerable<ContactKind> kinds)
+    {
+        var all = kinds.Distinct().ToList();
+        return all.Contains(ContactKind.FormalNotice) ? ContactKind.FormalNotice
+            : all.Contains(ContactKind.DisputeAnswer) ? ContactKind.DisputeAnswer
+            : all is [ContactKind.InstalmentDue] ? ContactKind.InstalmentDue
+            : ContactKind.Reminder;
+    }
+
     public static (string? Subject, string Body) Compose(MessageInput input)
     {
         var text = new Texts(input);
@@ -65,6 +75,8 @@ public static class MessageComposer
 
         public string Subject() => (input.Kind, Cases.Count) switch
         {
+            (ContactKind.DisputeAnswer, _) => T($"Votre contestation – {input.CreditorName}", $"Your dispute – {input.CreditorName}"),
+            (ContactKind.InstalmentDue, _) => T($"Échéance de votre plan de paiement – {input.CreditorName}", $"Your payment plan instalment – {input.CreditorName}"),
             (ContactKind.FormalNotice, _) => T($"Mise en demeure de payer – {input.CreditorName}", $"Formal notice to pay – {input.CreditorName}"),
             (_, 1) when Later => T($"Relance : votre facture {input.CreditorName} du {Date(Cases[0].IssuedOn)} reste impayée",
                 $"Reminder: your {input.CreditorName} invoice of {Date(Cases[0].IssuedOn)} is still unpaid"),
@@ -81,7 +93,15 @@ public static class MessageComposer
                 ? T($"votre facture du {Date(one.IssuedOn)} ({Money(one.AmountDue, true)}, réf. {one.Reference}) reste impayée",
                     $"your invoice of {Date(one.IssuedOn)} ({Money(one.AmountDue, true)}, ref. {one.Reference}) is still unpaid")
                 : T($"{Cases.Count} factures ({total} au total) restent impayées", $"{Cases.Count} invoices ({total} in all) are still unpaid");
-            var opening = input.Kind == ContactKind.FormalNotice
+            var answered = Cases.FirstOrDefault(c => c.Kind == ContactKind.DisputeAnswer);
+            var instalment = Cases.FirstOrDefault(c => c.Instalment is not null);
+            var opening = answered is not null
+                ? T($"{input.CreditorName} : votre contestation (réf. {answered.Reference}) n'a pas été retenue, le motif est en ligne. {Capitalised(what)}.",
+                    $"{input.CreditorName}: your dispute (ref. {answered.Reference}) was not upheld, the reason is online. {Capitalised(what)}.")
+                : input.Kind == ContactKind.InstalmentDue && instalment is not null
+                ? T($"{input.CreditorName} : échéance de {Money(instalment.Instalment!.Amount, true)} de votre plan (réf. {instalment.Reference}) due le {Date(instalment.Instalment.DueOn)}.",
+                    $"{input.CreditorName}: instalment of {Money(instalment.Instalment!.Amount, true)} of your plan (ref. {instalment.Reference}) due on {Date(instalment.Instalment.DueOn)}.")
+                : input.Kind == ContactKind.FormalNotice
                 ? T($"{input.CreditorName} : une mise en demeure vous est adressée, {what}.", $"{input.CreditorName}: a formal notice is on its way, {what}.")
                 : T($"{input.CreditorName} : {what}.", $"{input.CreditorName}: {what}.");
             var action = T($" Payer, demander un échéancier ou contester : {input.Link}", $" Pay, ask for instalments or dispute: {input.Link}");
@@ -120,6 +140,20 @@ public static class MessageComposer
             }
 
             text.AppendLine().AppendLine(T("Madame, Monsieur,", "Dear Sir or Madam,")).AppendLine();
+            foreach (var c in Cases.Where(c => c.Kind == ContactKind.DisputeAnswer))
+            {
+                text.AppendLine(T($"{input.CreditorName} a examiné votre contestation concernant la facture réf. {c.Reference} et ne l'a pas retenue. Motif : « {c.Note} ». Le recouvrement amiable reprend.",
+                    $"{input.CreditorName} has examined your dispute about invoice ref. {c.Reference} and did not uphold it. Reason: \"{c.Note}\". Amicable collection resumes."));
+                text.AppendLine();
+            }
+
+            foreach (var c in Cases.Where(c => c.Instalment is not null))
+            {
+                text.AppendLine(T($"L'échéance n° {c.Instalment!.Number} de votre plan de paiement pour la facture réf. {c.Reference}, d'un montant de {Money(c.Instalment.Amount)}, est due le {Date(c.Instalment.DueOn)}. Une échéance non réglée met fin au plan.",
+                    $"Instalment no. {c.Instalment!.Number} of your payment plan for invoice ref. {c.Reference}, {Money(c.Instalment.Amount)}, is due on {Date(c.Instalment.DueOn)}. A missed instalment ends the plan."));
+                text.AppendLine();
+            }
+
             text.AppendLine(Opening());
             text.AppendLine();
             foreach (var c in Cases)
@@ -173,6 +207,8 @@ public static class MessageComposer
             text.AppendLine().AppendLine(input.Agency.Name);
             return text.ToString();
         }
+
+        private static string Capitalised(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 
         private string Creditor() => input.CreditorAddress is { } a
             ? $"{input.CreditorName}, {a.Line1}, {a.PostalCode} {a.City}"

@@ -49,6 +49,15 @@ public sealed record MessageCase(string Reference, int Stage, DateOnly IssuedOn,
 
     public string? FirstContactId { get; init; }
 
+    /// <summary>Why the case is in this message: a schedule step, a dispute answer, an instalment notice.</summary>
+    public ContactKind Kind { get; init; }
+
+    /// <summary>The creditor's explanation, for a dispute answer.</summary>
+    public string? Note { get; init; }
+
+    /// <summary>The instalment falling due, for an instalment notice.</summary>
+    public Instalment? Instalment { get; init; }
+
     /// <summary>What the debtor is asked to pay now.</summary>
     public decimal AmountDue => Balance + Interest + OtherCharges;
 }
