@@ -5,8 +5,8 @@ namespace Recouvrement.Cases;
 /// <summary>The debtor's side of the lifecycle: disputes, payment plans, and the prescription clock.</summary>
 public static partial class CaseDecisions
 {
-    /// <summary>How long before the claim prescribes the engine escalates or closes it.</summary>
-    public static readonly TimeSpan PrescriptionMargin = TimeSpan.FromDays(60);
+    /// <summary>How many days before the claim prescribes the engine escalates or closes it.</summary>
+    public const int PrescriptionMarginDays = 60;
 
     /// <summary>Days after an instalment's due date before it counts as missed (a bank transfer takes a few days).</summary>
     public const int InstalmentGraceDays = 5;
@@ -28,7 +28,7 @@ public static partial class CaseDecisions
     public static DateTimeOffset? PrescriptionGuard(CaseState state) =>
         state.Draft is null || state.Status.IsFinal() || state.Status == CaseStatus.Escalated
             ? null
-            : ParisTime.StartOfDay(PrescriptionOn(state)) - PrescriptionMargin;
+            : ParisTime.StartOfDay(PrescriptionOn(state).AddDays(-PrescriptionMarginDays));
 
     private static CaseDecision Prescribe(CaseState state, DateTimeOffset now, DunningPolicy policy)
     {

@@ -192,10 +192,22 @@ public class CaseDecisionsTests
     }
 
     [Fact]
-    public void A_held_case_stops_its_timer_and_its_queued_contact()
+    public void A_held_case_drops_its_queued_contact_and_keeps_only_its_prescription_timer()
     {
+        // Due 3 Nov 2026, a consumer claim prescribes on 3 Nov 2028: the guard is 60 days before.
         var d = CaseDecisions.Decide(Opened(), new PutOnHold(), Created, Policy);
-        Assert.Equal(new CaseEffect[] { new StopWaking(), new WithdrawFromDebtor(Settled: false) }, d.Effects.ToArray());
+        Assert.Equal(new CaseEffect[] { new WakeAt(ParisTime.StartOfDay(new DateOnly(2028, 9, 4))), new WithdrawFromDebtor(Settled: false) }, d.Effects.ToArray());
+    }
+
+    [Theory]
+    [InlineData(90, 3, new[] { 30.0, 30.0, 30.0 })]
+    [InlineData(100, 3, new[] { 33.34, 33.33, 33.33 })]
+    public void A_plan_splits_the_balance_with_the_odd_cents_first(decimal balance, int count, double[] amounts)
+    {
+        var plan = CaseDecisions.Instalments(balance, count, new DateOnly(2026, 1, 31));
+        Assert.Equal(amounts.Select(a => (decimal)a), plan.Select(i => i.Amount));
+        Assert.Equal([new DateOnly(2026, 2, 7), new DateOnly(2026, 3, 7), new DateOnly(2026, 4, 7)], plan.Select(i => i.DueOn));
+        Assert.Equal(balance, plan.Sum(i => i.Amount));
     }
 
     [Fact]
