@@ -21,6 +21,8 @@ public static class CasesApi
         cases.MapPost("/{reference}/hold", Hold);
         cases.MapPost("/{reference}/resume", Resume);
         cases.MapPost("/{reference}/cancel", Cancel);
+        cases.MapPost("/{reference}/dispute/resolution", ResolveDispute);
+        cases.MapPost("/{reference}/plan/decision", DecidePlan);
         return api;
     }
 
@@ -143,6 +145,34 @@ public static class CasesApi
 
     public static Task<Results<Ok<CaseView>, ProblemHttpResult>> Cancel(HttpContext context, string reference, CancelRequest? body) =>
         Answer(Grain(context, reference).Cancel(body?.Reason?.Trim() is { Length: > 0 } r ? r[..Math.Min(r.Length, 200)] : "cancelled by the creditor"), reference);
+
+    /// <summary>The creditor's answer to a dispute: <c>uphold</c> closes the case, <c>reject</c> resumes it; the note is sent to the debtor on a rejection.</summary>
+    public sealed record DisputeResolution(string? Decision, string? Note);
+
+    public static async Task<Results<Ok<CaseView>, ProblemHttpResult>> ResolveDispute(HttpContext context, string reference, DisputeResolution body)
+    {
+        var note = body.Note?.Trim();
+        var errors = new List<FieldError>();
+        if (body.Decision is not ("uphold" or "reject"))
+        {
+            errors.Add(new("decision", "uphold or reject"));
+        }
+
+        if (body.Decision == "reject" && string.IsNullOrEmpty(note) || note?.Length > 1000)
+        {
+            errors.Add(new("note", "a rejection tells the debtor why: 1 to 1000 characters"));
+        }
+
+        return errors.Count > 0 ? Problems.Invalid(errors) : await Answer(Grain(context, reference).ResolveDispute(body.Decision == "uphold", note), reference);
+    }
+
+    /// <summary>The creditor's answer to a plan proposed outside its automatic rules: <c>accept</c> or <c>refuse</c>.</summary>
+    public sealed record PlanDecision(string? Decision, string? Note);
+
+    public static async Task<Results<Ok<CaseView>, ProblemHttpResult>> DecidePlan(HttpContext context, string reference, PlanDecision body) =>
+        body.Decision is "accept" or "refuse"
+            ? await Answer(Grain(context, reference).DecidePlan(body.Decision == "accept", body.Note?.Trim() is { Length: > 0 and <= 1000 } n ? n : null), reference)
+            : Problems.Invalid([new FieldError("decision", "accept or refuse")]);
 
     private static async Task<Results<Ok<CaseView>, ProblemHttpResult>> Answer(Task<CaseActionResult> action, string reference)
     {

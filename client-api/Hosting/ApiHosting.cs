@@ -1,12 +1,16 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Recouvrement.Api.Access;
 using Recouvrement.Api.Admin;
 using Recouvrement.Api.Cases;
+using Recouvrement.Api.DebtorPages;
 using Recouvrement.Api.Debtors;
 using Recouvrement.Api.Imports;
 using Recouvrement.Api.Letters;
+using Recouvrement.Api.Payments;
 using Recouvrement.Api.Policy;
 using Recouvrement.Api.Settings;
 using Recouvrement.Api.Webhooks;
@@ -33,6 +37,15 @@ public static class ApiHosting
         services.AddOptions<TwilioWebhookOptions>().BindConfiguration("Recouvrement:Channels:Twilio");
         services.AddOptions<SendGridWebhookOptions>().BindConfiguration("Recouvrement:Channels:SendGrid");
         services.AddOptions<LetterFolderOptions>().BindConfiguration("Recouvrement:Channels:Letters");
+        services.AddOptions<AgencyInfo>().BindConfiguration("Recouvrement:Agency");
+        services.AddOptions<StripeOptions>().BindConfiguration("Recouvrement:Payments:Stripe");
+        services.AddOptions<Recouvrement.Payments.PaymentLinkOptions>().BindConfiguration("Recouvrement:PaymentLinks");
+        services.TryAddSingleton<Recouvrement.Payments.PaymentLinks>();
+        services.AddSingleton<SandboxPaymentProvider>();
+        services.AddSingleton<StripePaymentProvider>();
+        services.AddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<IOptions<StripeOptions>>().Value.Enabled
+            ? sp.GetRequiredService<StripePaymentProvider>()
+            : sp.GetRequiredService<SandboxPaymentProvider>());
         return services;
     }
 
@@ -58,6 +71,8 @@ public static class ApiHosting
         creditor.MapSettingsApi();
         creditor.MapLettersApi();
         app.MapWebhooks();
+        app.MapStripeWebhook();
+        app.MapDebtorPages();
         return app;
     }
 }

@@ -129,4 +129,6 @@ public sealed record DebtorView(
     [property: Id(5)] IReadOnlyList<ContactLogEntry> ContactLog,
     [property: Id(6)] DateTimeOffset? NextContactAt,
     [property: Id(7)] PostalAddress? Address,
-    [property: Id(8)] bool SmsOptOut = false);
+    [property: Id(8)] bool SmsOptOut = false,
+    [property: Id(9)] IReadOnlyList<CaseEvent>? Changes = null,
+    [property: Id(10)] string Language = "fr");

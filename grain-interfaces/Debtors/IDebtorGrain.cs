@@ -28,6 +28,12 @@ public interface IDebtorGrain : IGrainWithStringKey
     /// ignored when that is no longer the debtor's number. Returns whether anything changed.
     /// </summary>
     Task<bool> SetSmsOptOut(string phone, bool optedOut);
+
+    /// <summary>
+    /// The debtor corrects their own details from the payment page (a null field is left as it is). The change is
+    /// kept in the debtor's history for the creditor. Returns whether anything changed.
+    /// </summary>
+    Task<bool> CorrectDetails(string? email, string? phone, PostalAddress? address);
 }
 
 /// <summary>

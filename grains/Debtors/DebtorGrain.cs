@@ -118,7 +118,36 @@ public sealed partial class DebtorGrain(
                     : new ContactPointView(c, value, "active"));
         }
 
-        return Task.FromResult<DebtorView?>(new DebtorView(d.Reference, d.Kind, d.Name, s.OpenCases, points, s.Log, s.DispatchAt, d.Address, s.SmsOptOutAt is not null));
+        return Task.FromResult<DebtorView?>(new DebtorView(
+            d.Reference, d.Kind, d.Name, s.OpenCases, points, s.Log, s.DispatchAt, d.Address, s.SmsOptOutAt is not null, s.Changes, d.MessageLanguage));
+    }
+
+    public async Task<bool> CorrectDetails(string? email, string? phone, PostalAddress? address)
+    {
+        var s = state.State;
+        if (s.Details is not { } d)
+        {
+            return false;
+        }
+
+        var corrected = d with { Email = email ?? d.Email, Phone = phone ?? d.Phone, Address = address ?? d.Address };
+        if (corrected == d)
+        {
+            return false;
+        }
+
+        var changed = new List<string>();
+        if (corrected.Email != d.Email) changed.Add("email");
+        if (corrected.Phone != d.Phone) changed.Add("phone");
+        if (corrected.Address != d.Address) changed.Add("address");
+        state.State = s with
+        {
+            Details = corrected,
+            SmsOptOutAt = corrected.Phone == d.Phone ? s.SmsOptOutAt : null,
+            Changes = s.Changes.Add(new CaseEvent(clock.GetUtcNow(), "details_corrected", string.Join(", ", changed) + " corrected by the debtor")),
+        };
+        await state.WriteStateAsync();
+        return true;
     }
 
     public async Task RecordDelivery(DeliveryReport report)

@@ -29,6 +29,9 @@ public sealed record DebtorState
 
     /// <summary>The phone number registered in <see cref="IPhoneNumberGrain"/>, so replies from it reach this debtor.</summary>
     [Id(9)] public string? IndexedPhone { get; init; }
+
+    /// <summary>What the debtor changed themselves, for the creditor (CPCE R124-5).</summary>
+    [Id(10)] public ImmutableList<CaseEvent> Changes { get; init; } = [];
 }
 
 /// <summary>A contact point a provider refused: which value, why, since when.</summary>

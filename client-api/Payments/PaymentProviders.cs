@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Options;
+using Recouvrement.Payments;
+using Stripe;
+using Stripe.Checkout;
+
+namespace Recouvrement.Api.Payments;
+
+/// <summary>Card payments through Stripe Checkout. Bound from <c>Recouvrement:Payments:Stripe</c>; used when <see cref="SecretKey"/> is set.</summary>
+public sealed class StripeOptions
+{
+    public string? SecretKey { get; set; }
+
+    /// <summary>Stripe's API address; tests and proxies point it elsewhere.</summary>
+    public string ApiBase { get; set; } = "https://api.stripe.com";
+
+    /// <summary>The endpoint's signing secret (<c>whsec_…</c>) that <c>Stripe-Signature</c> is checked with.</summary>
+    public string? WebhookSecret { get; set; }
+
+    /// <summary>How old a signed event may be. Default: 5 minutes, as Stripe's own libraries.</summary>
+    public TimeSpan WebhookTolerance { get; set; } = TimeSpan.FromMinutes(5);
+
+    public bool Enabled => !string.IsNullOrWhiteSpace(SecretKey);
+}
+
+/// <summary>What the debtor is about to pay, and where to send them back.</summary>
+public sealed record CheckoutRequest(string DebtorKey, IReadOnlyList<CheckoutItem> Items, string Currency, string ReturnUrl, string CancelUrl);
+
+/// <summary>Takes a card payment: returns the address of the provider's checkout page.</summary>
+public interface IPaymentProvider
+{
+    Task<string> StartCheckoutAsync(CheckoutRequest request, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// The embedded default: a fake checkout page served by the engine itself, so the whole flow runs without
+/// credentials. Paying there records the payment exactly as a provider's webhook would.
+/// </summary>
+public sealed class SandboxPaymentProvider(IGrainFactory grains, TimeProvider time) : IPaymentProvider
+{
+    public async Task<string> StartCheckoutAsync(CheckoutRequest request, CancellationToken cancellationToken)
+    {
+        var id = "cs_sandbox_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        await grains.GetGrain<ICheckoutGrain>(id).Open(new CheckoutSession(id, request.DebtorKey, request.Items, request.Currency, request.ReturnUrl, time.GetUtcNow(), false));
+        return $"/sandbox/checkout/{id}";
+    }
+}
+
+/// <summary>Stripe Checkout through Stripe.net: one line per case; the cases travel in the session's metadata.</summary>
+public sealed class StripePaymentProvider(IOptions<StripeOptions> options) : IPaymentProvider
+{
+    private readonly SessionService _sessions = new(new StripeClient(apiKey: options.Value.SecretKey, apiBase: options.Value.ApiBase));
+
+    public async Task<string> StartCheckoutAsync(CheckoutRequest request, CancellationToken cancellationToken)
+    {
+        var metadata = new Dictionary<string, string> { ["debtor"] = request.DebtorKey, ["cases"] = CheckoutPayments.Describe(request.Items) };
+        var session = await _sessions.CreateAsync(new SessionCreateOptions
+        {
+            Mode = "payment",
+            SuccessUrl = request.ReturnUrl,
+            CancelUrl = request.CancelUrl,
+            ClientReferenceId = request.DebtorKey.Replace('/', '_'),
+            Metadata = metadata,
+            PaymentIntentData = new SessionPaymentIntentDataOptions { Metadata = metadata },
+            LineItems = [.. request.Items.Select(i => new SessionLineItemOptions
+            {
+                Quantity = 1,
+                PriceData = new SessionLineItemPriceDataOptions
+                {
+                    Currency = request.Currency.ToLowerInvariant(),
+                    UnitAmount = (long)decimal.Round(i.Amount * 100m),
+                    ProductData = new SessionLineItemPriceDataProductDataOptions { Name = $"Facture réf. {i.CaseReference}" },
+                },
+            })],
+        }, cancellationToken: cancellationToken);
+        return session.Url;
+    }
+}
+
+/// <summary>Turns a paid checkout into payments on its cases, idempotent on the provider's payment id.</summary>
+public static class CheckoutPayments
+{
+    /// <summary>The cases as metadata: <c>FAC-1:4250;FAC-2:1000</c> (amounts in cents).</summary>
+    public static string Describe(IEnumerable<CheckoutItem> items) =>
+        string.Join(';', items.Select(i => string.Create(CultureInfo.InvariantCulture, $"{i.CaseReference}:{(long)decimal.Round(i.Amount * 100m)}")));
+
+    public static IReadOnlyList<CheckoutItem>? Parse(string? described)
+    {
+        if (string.IsNullOrEmpty(described))
+        {
+            return null;
+        }
+
+        var items = new List<CheckoutItem>();
+        foreach (var part in described.Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var colon = part.LastIndexOf(':');
+            if (colon <= 0 || !long.TryParse(part[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var cents))
+            {
+                return null;
+            }
+
+            items.Add(new CheckoutItem(part[..colon], cents / 100m));
+        }
+
+        return items;
+    }
+
+    /// <summary>Records one payment per case; the same provider id delivered again records nothing more.</summary>
+    public static async Task<int> RecordAsync(IGrainFactory grains, string debtorKey, IEnumerable<CheckoutItem> items, string currency, string providerId, string method, DateOnly on)
+    {
+        var creditor = GrainKeys.Split(debtorKey).CreditorId;
+        var recorded = 0;
+        foreach (var item in items)
+        {
+            var result = await grains.GetGrain<ICaseGrain>(GrainKeys.Compose(creditor, item.CaseReference))
+                .RecordPayment(new PaymentReceipt($"{providerId}:{item.CaseReference}", item.Amount, currency.ToUpperInvariant(), on, method));
+            if (result.Outcome == CaseActionOutcome.Applied)
+            {
+                recorded++;
+            }
+        }
+
+        return recorded;
+    }
+}
