@@ -5,17 +5,23 @@ using Recouvrement.Silo.Hosting;
 namespace Recouvrement.Tests.Support;
 
 /// <summary>The real single-node process (silo + API) started in-process on free loopback ports, spoken to over HTTP.</summary>
-public sealed class EngineHost : IAsyncLifetime
+public class EngineHost : IAsyncLifetime
 {
     public const string OperatorKey = "op-test-key";
     public const string DemoKey = "rk_demo_test_key";
+    public const string DemoCreditor = "demo";
     private WebApplication? _app;
 
     public Uri BaseAddress { get; private set; } = null!;
 
     public string OutboxFolder { get; } = Directory.CreateTempSubdirectory("recouvrement-api-outbox-").FullName;
 
+    public const string StripeWebhookSecret = "whsec_test_secret_for_the_engine";
+
     public string LettersFolder => Path.Combine(OutboxFolder, "letters");
+
+    /// <summary>More command-line settings, for hosts that need them (a scaled clock, say).</summary>
+    protected virtual IEnumerable<string> ExtraArgs => [];
 
     public async Task InitializeAsync()
     {
@@ -30,6 +36,8 @@ public sealed class EngineHost : IAsyncLifetime
             $"--Recouvrement:Outbox:Path={OutboxFolder}",
             $"--Recouvrement:Channels:Letters:Path={LettersFolder}",
             "--Logging:LogLevel:Default=Warning",
+            $"--Recouvrement:Payments:Stripe:WebhookSecret={StripeWebhookSecret}",
+            .. ExtraArgs,
         ]);
         await _app.StartAsync();
         BaseAddress = new Uri($"http://127.0.0.1:{port}");

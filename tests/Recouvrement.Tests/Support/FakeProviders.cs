@@ -46,6 +46,8 @@ public sealed class FakeProviders : IAsyncDisposable
 
     public IReadOnlyList<ProviderRequest> SendGrid => [.. _requests.Where(r => r.Provider == "sendgrid")];
 
+    public IReadOnlyList<ProviderRequest> Stripe => [.. _requests.Where(r => r.Provider == "stripe")];
+
     public static async Task<FakeProviders> StartAsync()
     {
         var port = FreePort.Next();
@@ -64,6 +66,7 @@ public sealed class FakeProviders : IAsyncDisposable
         var path = context.Request.Path.Value ?? string.Empty;
         var provider = path.StartsWith("/2010-04-01/Accounts/", StringComparison.Ordinal) && path.EndsWith("/Messages.json", StringComparison.Ordinal) ? "twilio"
             : path == "/v3/mail/send" ? "sendgrid"
+            : path == "/v1/checkout/sessions" ? "stripe"
             : null;
         if (provider is null || context.Request.Method != "POST")
         {
@@ -73,7 +76,7 @@ public sealed class FakeProviders : IAsyncDisposable
 
         using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
         var body = await reader.ReadToEndAsync();
-        var form = provider == "twilio" && context.Request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.Ordinal) == true
+        var form = provider is "twilio" or "stripe" && context.Request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.Ordinal) == true
             ? Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(body).ToDictionary(kv => kv.Key, kv => kv.Value.ToString())
             : new Dictionary<string, string>();
         var request = new ProviderRequest(provider, path, context.Request.Headers.Authorization.ToString(), context.Request.ContentType, body, form);
@@ -96,6 +99,14 @@ public sealed class FakeProviders : IAsyncDisposable
     private ProviderAnswer Success(ProviderRequest request)
     {
         var n = Interlocked.Increment(ref _sequence);
+        if (request.Provider == "stripe")
+        {
+            var id = $"cs_test_{n:D6}";
+            return new ProviderAnswer(200, $$"""
+                {"id":"{{id}}","object":"checkout.session","mode":"payment","payment_status":"unpaid","status":"open","currency":"eur","amount_total":4250,"url":"https://checkout.stripe.com/c/pay/{{id}}","metadata":{},"livemode":false}
+                """);
+        }
+
         if (request.Provider == "sendgrid")
         {
             return new ProviderAnswer(202, string.Empty, new Dictionary<string, string> { ["X-Message-Id"] = $"sg-{n:D6}" });
