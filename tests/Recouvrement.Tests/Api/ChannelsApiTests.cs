@@ -47,6 +47,34 @@ public sealed class ChannelsApiTests(EngineHost host) : IClassFixture<EngineHost
     }
 
     [Fact]
+    public async Task The_creditor_answers_disputes_and_plan_proposals()
+    {
+        using var api = host.Client();
+        foreach (var reference in new[] { "ANS-1", "ANS-2" })
+        {
+            Assert.Equal(HttpStatusCode.Created, (await api.PostAsJsonAsync("/api/v1/cases", new
+            {
+                reference, amount = 42.50m, issuedOn = "2026-09-12", dueOn = "2026-10-12",
+                debtor = new { reference = "PAT-ANS", kind = "consumer", name = "Marie Durand", email = "marie@example.org" },
+            })).StatusCode);
+        }
+
+        var grains = host.Grains;
+        await grains.GetGrain<ICaseGrain>($"{EngineHost.DemoCreditor}/ANS-1").Dispute("wrong_amount", "Déjà remboursé");
+        Assert.Equal(HttpStatusCode.BadRequest, (await api.PostAsJsonAsync("/api/v1/cases/ANS-1/dispute/resolution", new { decision = "reject" })).StatusCode); // a rejection says why
+        var rejected = await Body(await api.PostAsJsonAsync("/api/v1/cases/ANS-1/dispute/resolution", new { decision = "reject", note = "Le remboursement concernait une autre facture." }));
+        Assert.Equal("active", rejected["status"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Conflict, (await api.PostAsJsonAsync("/api/v1/cases/ANS-1/dispute/resolution", new { decision = "uphold" })).StatusCode); // no dispute open any more
+
+        var proposed = await grains.GetGrain<ICaseGrain>($"{EngineHost.DemoCreditor}/ANS-2").ProposePlan(10); // more than 6 instalments: the creditor decides
+        Assert.Equal(10, proposed.Case!.PlanProposal!.Instalments);
+        var refused = await Body(await api.PostAsJsonAsync("/api/v1/cases/ANS-2/plan/decision", new { decision = "refuse", note = "10 mois, c'est trop" }));
+        Assert.Null(refused["planProposal"]);
+        Assert.Contains(refused["history"]!.AsArray(), e => e!["kind"]!.GetValue<string>() == "plan_refused");
+        Assert.Equal(HttpStatusCode.BadRequest, (await api.PostAsJsonAsync("/api/v1/cases/ANS-2/plan/decision", new { decision = "maybe" })).StatusCode);
+    }
+
+    [Fact]
     public async Task Letters_in_the_print_folder_are_listed_and_served_to_their_creditor_only()
     {
         var options = new LetterOptions { Path = host.LettersFolder };

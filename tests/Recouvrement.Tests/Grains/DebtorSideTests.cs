@@ -110,6 +110,25 @@ public sealed class DebtorSideTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_debtor_who_moved_corrects_their_details_and_the_next_messages_use_them()
+    {
+        await _cluster.CreateCase(Creditor, Drafts.Case(dueOn: DueOn));
+        await _cluster.RunUntil(Paris(2026, 11, 5, 12)); // D+1 by e-mail and SMS
+        var debtor = _cluster.Debtor(Creditor, "PAT-1");
+        Assert.True(await debtor.SetSmsOptOut("+33612345678", optedOut: true));
+        Assert.True(await debtor.CorrectDetails("marie.d@example.net", "+33698765432", new PostalAddress("5 rue Neuve", "67000", "Strasbourg", "FR")));
+        Assert.False(await debtor.CorrectDetails("marie.d@example.net", null, null)); // nothing new
+
+        var view = (await debtor.Get())!;
+        Assert.Equal(["marie.d@example.net", "+33698765432"], view.ContactPoints.Where(p => p.Channel != Channel.Letter).Select(p => p.Value));
+        Assert.All(view.ContactPoints, p => Assert.Equal("active", p.Status)); // the STOP was for the old number
+        Assert.Equal("email, phone, address corrected by the debtor", Assert.Single(view.Changes!).Detail);
+
+        await _cluster.RunUntil(Paris(2026, 11, 13, 12)); // D+8 by SMS, to the new number
+        Assert.Equal("+33698765432", _cluster.Channel.Messages[^1].Recipient);
+    }
+
+    [Fact]
     public async Task A_plan_outside_the_rules_waits_for_the_creditor()
     {
         await _cluster.CreateCase(Creditor, Drafts.Case(amount: 42.50m, dueOn: DueOn));

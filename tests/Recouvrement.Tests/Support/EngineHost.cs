@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Recouvrement.Silo.Hosting;
 
 namespace Recouvrement.Tests.Support;
@@ -42,6 +43,9 @@ public class EngineHost : IAsyncLifetime
         await _app.StartAsync();
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
     }
+
+    /// <summary>The host's own grain factory, to put a case in a state the HTTP API does not reach directly.</summary>
+    public IGrainFactory Grains => _app!.Services.GetRequiredService<IGrainFactory>();
 
     public HttpClient Client(string? key = DemoKey)
     {
