@@ -51,6 +51,19 @@ public static class SettingsApi
             errors.Add(new("lateInterestRate", "an annual rate in percent, between 0 and 100"));
         }
 
+        if (settings.Plans is { } plans)
+        {
+            if (plans.MinInstalment is < 1m or > 10_000m)
+            {
+                errors.Add(new("plans.minInstalment", "between 1 and 10000"));
+            }
+
+            if (plans.MaxInstalments is < 2 or > 24)
+            {
+                errors.Add(new("plans.maxInstalments", "between 2 and 24"));
+            }
+        }
+
         if (errors.Count > 0)
         {
             return Problems.Invalid(errors);

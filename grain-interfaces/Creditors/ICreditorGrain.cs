@@ -21,6 +21,7 @@ public sealed record CreditorSettings(
     [property: Id(2)] decimal? LateInterestRate,
     [property: Id(3)] PlanRules? Plans = null)
 {
+    [System.Text.Json.Serialization.JsonIgnore]
     public PlanRules PlanRules => Plans ?? PlanRules.Default;
 
     public static CreditorSettings None { get; } = new(null, false, null);

@@ -17,9 +17,14 @@ public sealed class ChannelsApiTests(EngineHost host) : IClassFixture<EngineHost
     public async Task Settings_are_validated_and_kept()
     {
         using var api = host.Client();
-        var bad = await api.PutAsJsonAsync("/api/v1/settings", new { address = new { line1 = "", postalCode = "69007", city = "Lyon", country = "France" }, recoveryIndemnity = true, lateInterestRate = 150 });
+        var bad = await api.PutAsJsonAsync("/api/v1/settings", new
+        {
+            address = new { line1 = "", postalCode = "69007", city = "Lyon", country = "France" }, recoveryIndemnity = true, lateInterestRate = 150,
+            plans = new { minInstalment = 0, maxInstalments = 60 },
+        });
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
-        Assert.Equal(["address.line1", "address.country", "lateInterestRate"], (await Body(bad))["errors"]!.AsArray().Select(e => e!["field"]!.GetValue<string>()));
+        Assert.Equal(["address.line1", "address.country", "lateInterestRate", "plans.minInstalment", "plans.maxInstalments"],
+            (await Body(bad))["errors"]!.AsArray().Select(e => e!["field"]!.GetValue<string>()));
 
         var good = await api.PutAsJsonAsync("/api/v1/settings", new { address = new { line1 = "8 avenue Jean Jaurès", postalCode = "69007", city = "Lyon", country = "fr" }, recoveryIndemnity = true, lateInterestRate = 12.15 });
         Assert.Equal(HttpStatusCode.OK, good.StatusCode);
