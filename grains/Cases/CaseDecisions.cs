@@ -215,15 +215,7 @@ public static partial class CaseDecisions
         }
 
         // The schedule is paused, not skipped: the next step keeps the time it had left when the hold began.
-        var held = state.HeldAt is { } since && now > since ? now - since : TimeSpan.Zero;
-        var after = state with { Status = state.StatusBeforeHold ?? CaseStatus.Active, StatusBeforeHold = null, HeldAt = null };
-        var next = after.NextStepAt + held ?? StepTime(after, policy, after.Stage);
-        if (next is { } at && at < now)
-        {
-            next = now;
-        }
-
-        after = Scheduled(after, policy, next).Record(now, "resumed");
+        var after = ResumeFromPause(state, now, policy).Record(now, "resumed");
         var effects = ImmutableArray.CreateBuilder<CaseEffect>();
         if (after.PendingContact is { } pending)
         {
