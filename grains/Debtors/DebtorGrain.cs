@@ -38,6 +38,16 @@ public sealed partial class DebtorGrain(
     public async Task Attach(string caseReference, DebtorDetails details)
     {
         var s = state.State;
+        if (s is { CorrectedFrom: { } old, Details: { } current })
+        {
+            details = details with
+            {
+                Email = details.Email == old.Email ? current.Email : details.Email,
+                Phone = details.Phone == old.Phone ? current.Phone : details.Phone,
+                Address = details.Address == old.Address ? current.Address : details.Address,
+            };
+        }
+
         if (s.Details == details && s.OpenCases.Contains(caseReference))
         {
             return;
@@ -143,6 +153,7 @@ public sealed partial class DebtorGrain(
         state.State = s with
         {
             Details = corrected,
+            CorrectedFrom = s.CorrectedFrom ?? d,
             SmsOptOutAt = corrected.Phone == d.Phone ? s.SmsOptOutAt : null,
             Changes = s.Changes.Add(new CaseEvent(clock.GetUtcNow(), "details_corrected", string.Join(", ", changed) + " corrected by the debtor")),
         };

@@ -32,6 +32,12 @@ public sealed record DebtorState
 
     /// <summary>What the debtor changed themselves, for the creditor (CPCE R124-5).</summary>
     [Id(10)] public ImmutableList<CaseEvent> Changes { get; init; } = [];
+
+    /// <summary>
+    /// The creditor's details as they were when the debtor corrected them: a later case fed with those same old
+    /// values does not undo the debtor's correction, while a value the creditor changed since does apply.
+    /// </summary>
+    [Id(11)] public DebtorDetails? CorrectedFrom { get; init; }
 }
 
 /// <summary>A contact point a provider refused: which value, why, since when.</summary>

@@ -124,6 +124,10 @@ public sealed class DebtorSideTests : IAsyncLifetime
         Assert.All(view.ContactPoints, p => Assert.Equal("active", p.Status)); // the STOP was for the old number
         Assert.Equal("email, phone, address corrected by the debtor", Assert.Single(view.Changes!).Detail);
 
+        // A new case fed with the creditor's old details does not undo the correction.
+        await _cluster.CreateCase(Creditor, Drafts.Case("FAC-2", dueOn: DueOn.AddDays(5)));
+        Assert.Equal("marie.d@example.net", (await debtor.Get())!.ContactPoints[0].Value);
+
         await _cluster.RunUntil(Paris(2026, 11, 13, 12)); // D+8 by SMS, to the new number
         Assert.Equal("+33698765432", _cluster.Channel.Messages[^1].Recipient);
     }
