@@ -87,9 +87,15 @@ public sealed partial class CaseGrain(
             var before = state.State.Status;
             state.State = decision.State;
             await state.WriteStateAsync();
-            if (before != decision.State.Status)
+            if (before != decision.State.Status || command is OpenCase)
             {
                 LogStatusChanged(logger, this.GetPrimaryKeyString(), before, decision.State.Status);
+                Hosting.EngineMetrics.CaseEntered(decision.State.Status);
+            }
+
+            if (command is ReceivePayment pay && decision.Outcome == CaseActionOutcome.Applied)
+            {
+                Hosting.EngineMetrics.PaymentRecorded(pay.Payment.Method, pay.Payment.Amount, pay.Payment.Currency);
             }
         }
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Recouvrement.Calendar;
+using Recouvrement.Hosting;
 using Recouvrement.Messaging;
 using Recouvrement.Payments;
 
@@ -172,6 +173,7 @@ public sealed partial class DebtorGrain(
         state.State = after;
         await state.WriteStateAsync();
         LogFeedback(logger, report.MessageId, report.Channel, report.Outcome);
+        EngineMetrics.FeedbackReceived(report.Channel, report.Outcome);
     }
 
     public async Task<bool> SetSmsOptOut(string phone, bool optedOut)
@@ -379,6 +381,7 @@ public sealed partial class DebtorGrain(
         };
         var result = await channel.SendAsync(outgoing);
         LogSent(logger, message.MessageId, message.Channel, message.Requests.Count, result.Status, result.Code);
+        EngineMetrics.MessageSent(message.Channel, result.Status.ToString().ToLowerInvariant());
         return result;
     }
 

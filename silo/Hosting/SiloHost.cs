@@ -1,3 +1,4 @@
+using Orleans.Dashboard;
 using Recouvrement.Api;
 using Recouvrement.Silo.Storage;
 
@@ -13,8 +14,10 @@ public static class SiloHost
         var builder = WebApplication.CreateBuilder(args);
         customize?.Invoke(builder);
         builder.AddRecouvrementSilo();
+        builder.AddRecouvrementObservability();
         builder.Services.AddRecouvrementApi();
         var app = builder.Build();
+        app.MapRecouvrementObservability();
         app.MapRecouvrementApi();
         return app;
     }
@@ -46,7 +49,12 @@ public static class SiloHost
         }
 
         builder.Services.Configure<DemoOptions>(configuration.GetSection("Recouvrement:Demo"));
-        builder.UseOrleans(silo => silo.ConfigureEngine(configuration));
+        builder.UseOrleans(silo =>
+        {
+            silo.ConfigureEngine(configuration);
+            silo.AddActivityPropagation();
+            silo.AddDashboard();
+        });
         builder.Services.AddHostedService<StartupBanner>();
         return builder;
     }

@@ -1,0 +1,145 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using Orleans.Dashboard;
+using Recouvrement.Api.Access;
+using Recouvrement.Hosting;
+
+namespace Recouvrement.Silo.Hosting;
+
+/// <summary>
+/// What ops watch: OpenTelemetry traces and metrics (Orleans, ASP.NET Core, HttpClient, Npgsql and the engine's own
+/// meter) with a Prometheus <c>/metrics</c> endpoint and an OTLP exporter when an endpoint is configured; health
+/// endpoints; and the Orleans Dashboard at <c>/dashboard</c> behind the operator key.
+/// </summary>
+public static class Observability
+{
+    public const string DashboardPath = "/dashboard";
+
+    /// <summary>True when an OTLP endpoint is configured (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c>, read by the exporter itself).</summary>
+    private static bool Otlp(IConfiguration configuration) => !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+
+    public static WebApplicationBuilder AddRecouvrementObservability(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter("Microsoft.Orleans", EngineMetrics.MeterName, "Npgsql")
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation()
+                    .AddPrometheusExporter();
+                if (Otlp(configuration))
+                {
+                    metrics.AddOtlpExporter();
+                }
+            })
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
+                    .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/metrics") && !context.Request.Path.StartsWithSegments("/health"))
+                    .AddHttpClientInstrumentation()
+                    .AddNpgsql();
+                if (Otlp(configuration))
+                {
+                    tracing.AddOtlpExporter();
+                }
+            });
+        _ = telemetry;
+
+        builder.Services.AddHealthChecks()
+            .AddCheck<SiloReadyCheck>("silo", tags: ["ready"])
+            .AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
+        return builder;
+    }
+
+    public static WebApplication MapRecouvrementObservability(this WebApplication app)
+    {
+        app.UseWhen(context => context.Request.Path.StartsWithSegments(DashboardPath), branch => branch.Use(RequireOperatorKey));
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
+        app.MapOrleansDashboard(routePrefix: DashboardPath);
+        return app;
+    }
+
+    /// <summary>
+    /// The dashboard is for operators: the operator key as a bearer token, or as the password of HTTP Basic
+    /// authentication so that a browser can ask for it.
+    /// </summary>
+    private static async Task RequireOperatorKey(HttpContext context, Func<Task> next)
+    {
+        var expected = context.RequestServices.GetRequiredService<IConfiguration>()["Recouvrement:OperatorKey"];
+        var given = ApiKeys.Bearer(context) ?? BasicPassword(context.Request.Headers.Authorization.ToString());
+        if (string.IsNullOrEmpty(expected) || given is null
+            || !CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(expected))))
+        {
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            context.Response.Headers.WWWAuthenticate = "Basic realm=\"Recouvrement operators\", charset=\"UTF-8\"";
+            return;
+        }
+
+        await next();
+    }
+
+    private static string? BasicPassword(string header)
+    {
+        if (!header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        try
+        {
+            var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(header[6..].Trim()));
+            var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+            return colon >= 0 ? decoded[(colon + 1)..] : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>Ready while this silo is an active member of the cluster; not ready while it joins or drains.</summary>
+public sealed class SiloReadyCheck(Orleans.Runtime.ILocalSiloDetails silo, IServiceProvider services) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var oracle = services.GetService<Orleans.Runtime.ISiloStatusOracle>();
+        var status = oracle?.CurrentStatus;
+        return Task.FromResult(status == Orleans.Runtime.SiloStatus.Active
+            ? HealthCheckResult.Healthy($"silo {silo.SiloAddress} active")
+            : HealthCheckResult.Unhealthy($"silo is {status?.ToString() ?? "starting"}"));
+    }
+}
+
+/// <summary>Ready when PostgreSQL answers (always, in the embedded in-memory mode).</summary>
+public sealed class DatabaseReadyCheck(IConfiguration configuration) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var connectionString = configuration.GetConnectionString("Recouvrement");
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            return HealthCheckResult.Healthy("embedded in-memory storage");
+        }
+
+        try
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand("SELECT 1", connection);
+            await command.ExecuteScalarAsync(cancellationToken);
+            return HealthCheckResult.Healthy("PostgreSQL answers");
+        }
+        catch (NpgsqlException e)
+        {
+            return HealthCheckResult.Unhealthy("PostgreSQL does not answer", e);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using Recouvrement.Tests.Support;
+
+namespace Recouvrement.Tests.Api;
+
+/// <summary>Health endpoints, the Prometheus scrape and the operator-only dashboard on the real single-node host.</summary>
+public sealed class ObservabilityTests(EngineHost host) : IClassFixture<EngineHost>
+{
+    [Fact]
+    public async Task Liveness_and_readiness_answer()
+    {
+        using var client = host.Client(key: null);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
+        var ready = await Eventually.Get(() => client.GetAsync("/health/ready"), r => r.StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(30), "the silo to be ready");
+        Assert.Equal("Healthy", await ready.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Metrics_carry_the_engines_own_counters_and_orleans()
+    {
+        using var api = host.Client();
+        Assert.Equal(HttpStatusCode.Created, (await api.PostAsJsonAsync("/api/v1/cases", new
+        {
+            reference = "MET-1", amount = 42.50m, issuedOn = "2026-09-12", dueOn = "2026-10-12",
+            debtor = new { reference = "PAT-MET", kind = "consumer", name = "Marie Durand", email = "marie@example.org" },
+        })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await api.PostAsJsonAsync("/api/v1/cases/MET-1/payments", new { amount = 10m, reference = "VIR-MET" })).StatusCode);
+
+        using var scraper = host.Client(key: null);
+        var text = await Eventually.Get(() => scraper.GetStringAsync("/metrics"),
+            t => t.Contains("recouvrement_payments_total", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the engine's counters in /metrics");
+        Assert.Contains("recouvrement_cases_status_changes_total{", text, StringComparison.Ordinal);
+        Assert.Contains("status=\"active\"", text, StringComparison.Ordinal);
+        Assert.Contains("method=\"bank_transfer\"", text, StringComparison.Ordinal);
+        Assert.Contains("orleans_", text, StringComparison.Ordinal);
+        Assert.Contains("http_server_request_duration_seconds", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("PAT-MET", text, StringComparison.Ordinal); // nothing personal in metrics
+    }
+
+    [Fact]
+    public async Task The_dashboard_needs_the_operator_key()
+    {
+        using var anonymous = host.Client(key: null);
+        var refused = await anonymous.GetAsync("/dashboard/");
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.StartsWith("Basic", refused.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
+
+        using var creditor = host.Client();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await creditor.GetAsync("/dashboard/")).StatusCode);
+
+        using var browser = host.Client(key: null);
+        browser.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"ops:{EngineHost.OperatorKey}")));
+        var page = await browser.GetAsync("/dashboard/");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+
+        using var operatorClient = host.Client(EngineHost.OperatorKey);
+        Assert.Equal(HttpStatusCode.OK, (await operatorClient.GetAsync("/dashboard/")).StatusCode);
+    }
+}
