@@ -15,9 +15,10 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public static async Task<SiloProcess> StartAsync(int httpPort, IReadOnlyDictionary<string, string> environment, string logFile)
+    /// <summary>Starts the silo, or with <paramref name="assembly"/> <c>Recouvrement.ClientApi.dll</c> the API process alone.</summary>
+    public static async Task<SiloProcess> StartAsync(int httpPort, IReadOnlyDictionary<string, string> environment, string logFile, string assembly = "Recouvrement.Silo.dll")
     {
-        var silo = Path.Combine(AppContext.BaseDirectory, "Recouvrement.Silo.dll");
+        var silo = Path.Combine(AppContext.BaseDirectory, assembly);
         var start = new ProcessStartInfo("dotnet", [silo, $"--urls=http://127.0.0.1:{httpPort}"])
         {
             RedirectStandardOutput = true,

@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Recouvrement.Tests.Support;
+
+namespace Recouvrement.Tests.Integration;
+
+/// <summary>
+/// Three silo processes and one API process on one PostgreSQL, as <c>scripts/cluster.sh</c> runs them. One silo is
+/// killed with no warning in the middle of the schedule: no case and no acknowledged payment is lost, no message
+/// goes out twice, and the dead silo's reminders fire on the survivors. The clock runs 7,200 times faster (two
+/// hours a second) on one timeline shared by every process.
+/// </summary>
+public sealed class FailoverTests
+{
+    private const string Key = "rk_failover_key";
+    private const int Cases = 30;
+
+    [Fact]
+    public async Task Killing_one_of_three_silos_loses_nothing_and_sends_nothing_twice()
+    {
+        await using var database = await PostgresDatabase.CreateAsync();
+        var outbox = Directory.CreateTempSubdirectory("recouvrement-failover-outbox-").FullName;
+        var log = Path.Combine(Path.GetTempPath(), $"recouvrement-failover-{database.Name}.log");
+        var shared = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Recouvrement"] = database.ConnectionString,
+            ["Recouvrement__Demo__ApiKey"] = Key,
+            ["Recouvrement__Outbox__Path"] = outbox,
+            ["Recouvrement__PaymentLinks__SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            ["Recouvrement__Clock__Speed"] = "7200",
+            ["Recouvrement__Clock__Start"] = "2026-11-03T19:00:00Z", // Tuesday 20:00 in Paris: the window just closed
+            ["Recouvrement__Clock__Anchor"] = DateTimeOffset.UtcNow.AddSeconds(20).ToString("O"), // time for four processes to start
+            ["Recouvrement__Contact__MinimumGap"] = "00:00:00", // one step a day here; the gap would merge them
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+
+        var silos = new List<SiloProcess>();
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                silos.Add(await SiloProcess.StartAsync(FreePort.Next(), new Dictionary<string, string>(shared)
+                {
+                    ["Recouvrement__Cluster__SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+                    ["Recouvrement__Cluster__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+                }, log));
+            }
+
+            await using var apiProcess = await SiloProcess.StartAsync(FreePort.Next(), shared, log, "Recouvrement.ClientApi.dll");
+            using var api = new HttpClient { BaseAddress = apiProcess.Address, DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", Key) } };
+            var policy = """{ "steps": [ { "dayAfterDue": 1, "action": "reminder", "channels": ["email"] }, { "dayAfterDue": 2, "action": "reminder", "channels": ["sms"] }, { "dayAfterDue": 3, "action": "reminder", "channels": ["email"] } ], "escalationThreshold": 40 }""";
+            Assert.Equal(HttpStatusCode.OK, (await api.PutAsync("/api/v1/policy", new StringContent(policy, Encoding.UTF8, "application/json"))).StatusCode);
+            var batch = Enumerable.Range(1, Cases).Select(i => new
+            {
+                reference = $"F-{i}", amount = 40m + i, currency = "EUR", issuedOn = "2026-10-03", dueOn = "2026-11-03",
+                debtor = new { reference = $"FD-{i}", kind = "consumer", name = "Marie Durand", email = $"f{i}@example.org", phone = "+33612345678" },
+            });
+            var created = await (await api.PostAsJsonAsync("/api/v1/cases/batch", batch)).Content.ReadFromJsonAsync<JsonObject>();
+            Assert.Equal(Cases, created!["created"]!.GetValue<int>());
+
+            // Wednesday 08:00: every first e-mail goes out. Five payments are acknowledged, then a silo dies.
+            await Eventually.True(() => Directory.GetFiles(outbox, "*.json").Length == Cases, TimeSpan.FromSeconds(90), $"{Cases} first reminders");
+            for (var i = 1; i <= 5; i++)
+            {
+                var paid = await api.PostAsJsonAsync($"/api/v1/cases/F-{i}/payments", new { amount = 5m, reference = $"VIR-{i}" });
+                Assert.Equal(HttpStatusCode.Created, paid.StatusCode);
+            }
+
+            await silos[1].KillAsync();
+
+            // Thursday's SMS and Friday's e-mail of every case, those whose reminders lived on the dead silo included.
+            await Eventually.Get(() => Task.FromResult(Directory.GetFiles(outbox, "*.json").Length), n => n == 3 * Cases, TimeSpan.FromSeconds(120),
+                $"{3 * Cases} reminders after the kill");
+            for (var i = 1; i <= Cases; i++)
+            {
+                var debtor = await Eventually.Get(() => api.GetFromJsonAsync<JsonObject>($"/api/v1/debtors/FD-{i}")!,
+                    d => d!["contactLog"]!.AsArray().Count >= 3, TimeSpan.FromSeconds(30), $"debtor FD-{i} to log three contacts");
+                var entries = debtor!["contactLog"]!.AsArray();
+                Assert.Equal(["email", "sms", "email"], entries.Select(e => e!["channel"]!.GetValue<string>()));
+                Assert.Equal(3, entries.Select(e => e!["messageId"]!.GetValue<string>()).Distinct().Count());
+
+                var view = await api.GetFromJsonAsync<JsonObject>($"/api/v1/cases/F-{i}");
+                Assert.Equal((40m + i) - (i <= 5 ? 5m : 0m), view!["balance"]!.GetValue<decimal>());
+                Assert.Equal(3, view["history"]!.AsArray().Count(e => e!["kind"]!.GetValue<string>() == "contacted"));
+            }
+        }
+        finally
+        {
+            foreach (var silo in silos)
+            {
+                await silo.DisposeAsync();
+            }
+
+            Directory.Delete(outbox, recursive: true);
+        }
+    }
+}
