@@ -54,6 +54,11 @@ public static class SiloHost
             silo.ConfigureEngine(configuration);
             silo.AddActivityPropagation();
             silo.AddDashboard();
+            if (configuration.GetValue<bool>("Recouvrement:Cluster:Kubernetes"))
+            {
+                // Pod name, IP, cluster and service ids from the pod; defunct silos' pods are watched and cleaned up.
+                silo.UseKubernetesHosting();
+            }
         });
         builder.Services.AddHostedService<StartupBanner>();
         return builder;
