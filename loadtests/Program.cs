@@ -1,4 +1,65 @@
-using Recouvrement.LoadTests;
+using System.CommandLine;
+using Recouvrement.LoadTests.Infrastructure;
+using Recouvrement.LoadTests.Scenarios;
 
-// dotnet run --project loadtests -c Release -- ingest --url http://127.0.0.1:5080 --key <creditor key> --pg <connection string>
-return await LoadTestRunner.RunAsync(args);
+// dotnet run --project loadtests -c Release -- <scenario> [options]
+// Each scenario starts its own throwaway PostgreSQL and silo, prints its figures beside the baselines measured in
+// the same run, and writes them as JSON (loadtests/results/ by default).
+var baselineSeconds = new Option<int>("--baseline-seconds") { Description = "how long each baseline runs", DefaultValueFactory = _ => 10, Recursive = true };
+var json = new Option<string?>("--json") { Description = "where to write the JSON report (default: loadtests/results/<scenario>-<time>.json)", Recursive = true };
+Option<int> Int(string name, int value, string description) => new(name) { Description = description, DefaultValueFactory = _ => value };
+
+var root = new RootCommand("Recouvrement load tests: throughput and latency beside baselines from the same run");
+root.Options.Add(baselineSeconds);
+root.Options.Add(json);
+
+var cases = Int("--cases", 20_000, "cases to feed");
+var batch = Int("--batch", 1_000, "cases per request");
+var concurrency = Int("--concurrency", 4, "requests in flight");
+var ingest = new Command("ingest", "creditors bulk-feeding cases over HTTP (JSON batches and CSV files) into PostgreSQL") { cases, batch, concurrency };
+var jsonOnly = new Option<bool>("--json-only") { Description = "JSON batches only, no CSV files" };
+ingest.Options.Add(jsonOnly);
+ingest.SetAction((result, _) => Finish(IngestScenario.RunAsync(
+    new IngestScenario.Options(result.GetValue(cases), result.GetValue(batch), result.GetValue(concurrency), Csv: !result.GetValue(jsonOnly)),
+    result.GetValue(baselineSeconds), result.GetValue(json)), result.GetValue(json)));
+
+var burstCases = Int("--cases", 20_000, "cases falling due at once");
+var burstBatch = Int("--batch", 1_000, "cases per request while feeding");
+var burstConcurrency = Int("--concurrency", 4, "requests in flight while feeding");
+var speed = new Option<double>("--speed") { Description = "engine clock speed (the feed must end before the cases step)", DefaultValueFactory = _ => 600 };
+var burst = new Command("due-burst", "a backlog of cases whose messages fall due when the send window opens, through fake providers") { burstCases, burstBatch, burstConcurrency, speed };
+burst.SetAction((result, _) => Finish(DueBurstScenario.RunAsync(
+    new DueBurstScenario.Options(result.GetValue(burstCases), result.GetValue(burstBatch), result.GetValue(burstConcurrency), result.GetValue(speed)),
+    result.GetValue(baselineSeconds), result.GetValue(json)), result.GetValue(json)));
+
+var seeded = Int("--seeded", 5_000, "cases stored before the reads begin");
+var rate = Int("--rate", 1_000, "reads per second");
+var seconds = Int("--seconds", 30, "how long the reads run");
+var ingestConcurrency = Int("--ingest-concurrency", 2, "ingest requests in flight during the reads");
+var mixBatch = Int("--batch", 500, "cases per ingest request");
+var mix = new Command("query-mix", "reads of cases and debtors at a fixed rate while ingest runs") { seeded, rate, seconds, ingestConcurrency, mixBatch };
+mix.SetAction((result, _) => Finish(QueryMixScenario.RunAsync(
+    new QueryMixScenario.Options(result.GetValue(seeded), result.GetValue(rate), result.GetValue(seconds), result.GetValue(ingestConcurrency), result.GetValue(mixBatch)),
+    result.GetValue(baselineSeconds), result.GetValue(json)), result.GetValue(json)));
+
+var scaleCases = Int("--cases", 100_000, "open, idle cases");
+var scaleBatch = Int("--batch", 1_000, "cases per request");
+var scaleConcurrency = Int("--concurrency", 4, "requests in flight");
+var scale = new Command("scale", "many open idle cases in one silo: memory per case, start-up time, reminder table reads") { scaleCases, scaleBatch, scaleConcurrency };
+scale.SetAction((result, _) => Finish(ScaleScenario.RunAsync(
+    new ScaleScenario.Options(result.GetValue(scaleCases), result.GetValue(scaleBatch), result.GetValue(scaleConcurrency)),
+    result.GetValue(baselineSeconds), result.GetValue(json)), result.GetValue(json)));
+
+root.Subcommands.Add(ingest);
+root.Subcommands.Add(burst);
+root.Subcommands.Add(mix);
+root.Subcommands.Add(scale);
+return await root.Parse(args).InvokeAsync();
+
+static async Task<int> Finish(Task<Report> running, string? path)
+{
+    var report = await running;
+    Console.WriteLine(report.Text());
+    Console.WriteLine($"  json      {await report.WriteAsync(path)}");
+    return report.Errors == 0 ? 0 : 1;
+}

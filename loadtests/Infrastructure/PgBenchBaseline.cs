@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Npgsql;
 
-namespace Recouvrement.LoadTests.Scenarios;
+namespace Recouvrement.LoadTests.Infrastructure;
 
 /// <summary>
 /// The baseline: pgbench committing one-row INSERT transactions on the same PostgreSQL server, in the same run,

@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Globalization;
+using Recouvrement.LoadTests.Infrastructure;
+
+namespace Recouvrement.LoadTests.Scenarios;
+
+/// <summary>
+/// Reads while ingest runs: <c>GET /api/v1/cases/{reference}</c> (and one in ten <c>GET /api/v1/debtors/{reference}</c>)
+/// at a fixed arrival rate over cases already stored, while a creditor keeps feeding batches. Open-loop: each
+/// request's latency counts from the moment it was due, so a stall shows up instead of slowing the load.
+/// </summary>
+public static class QueryMixScenario
+{
+    public sealed record Options(int Seeded, int Rate, int Seconds, int IngestConcurrency, int Batch);
+
+    public static async Task<Report> RunAsync(Options options, int baselineSeconds, string? json)
+    {
+        await using var engine = await Engine.StartAsync();
+        using var http = engine.Client();
+        var run = Guid.NewGuid().ToString("N")[..8];
+        Console.WriteLine($"  seeding {options.Seeded:N0} cases to read…");
+        await IngestScenario.FeedAsync(http, new IngestScenario.Options(options.Seeded, options.Batch, 2, Csv: false), run);
+
+        using var stop = new CancellationTokenSource();
+        var ingest = IngestScenario.FeedAsync(http, new IngestScenario.Options(1_000_000, options.Batch, options.IngestConcurrency, Csv: false), run + "b", stop.Token)
+            .ContinueWith(t => t.IsCompletedSuccessfully ? t.Result.Stored : 0, TaskScheduler.Default);
+
+        var cases = Latency.NewHistogram();
+        var debtors = Latency.NewHistogram();
+        long errors = 0, sent = 0;
+        var total = options.Rate * options.Seconds;
+        var interval = Stopwatch.Frequency / (double)options.Rate;
+        var start = Stopwatch.GetTimestamp();
+        var progress = new Progress("query mix");
+        var inflight = new List<Task>(total);
+        for (var i = 0; i < total; i++)
+        {
+            var due = start + (long)(i * interval);
+            var wait = due - Stopwatch.GetTimestamp();
+            if (wait > 0)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(wait / (double)Stopwatch.Frequency));
+            }
+
+            var n = i;
+            inflight.Add(Task.Run(async () =>
+            {
+                var debtor = n % 10 == 9;
+                var index = (n * 7919) % options.Seeded;
+                var path = debtor ? $"/api/v1/debtors/P{run}-{index / 2}" : $"/api/v1/cases/L{run}-{index}";
+                try
+                {
+                    using var response = await http.GetAsync(path);
+                    if (!response.IsSuccessStatusCode)
+                    {
+                        Interlocked.Increment(ref errors);
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    Interlocked.Increment(ref errors);
+                }
+
+                var latency = Stopwatch.GetTimestamp() - due;
+                var histogram = debtor ? debtors : cases;
+                lock (histogram)
+                {
+                    histogram.RecordValue(latency);
+                }
+
+                Interlocked.Increment(ref sent);
+            }));
+            progress.Show(() => $"{Interlocked.Read(ref sent):N0}/{total:N0} reads, {Interlocked.Read(ref errors)} errors");
+        }
+
+        await Task.WhenAll(inflight);
+        var elapsed = Stopwatch.GetElapsedTime(start);
+        progress.Done(() => $"{sent:N0} reads, {errors} errors");
+        await stop.CancelAsync();
+        var ingested = await ingest;
+
+        var report = new Report("query-mix");
+        report.Settings["target_reads_per_second"] = options.Rate.ToString(CultureInfo.InvariantCulture);
+        report.Settings["seconds"] = options.Seconds.ToString(CultureInfo.InvariantCulture);
+        report.Settings["seeded_cases"] = options.Seeded.ToString(CultureInfo.InvariantCulture);
+        report.Settings["ingest_concurrency"] = options.IngestConcurrency.ToString(CultureInfo.InvariantCulture);
+        report.Figures["reads_per_second"] = sent / elapsed.TotalSeconds;
+        report.Figures["cases_ingested_during_reads"] = ingested;
+        report.Latencies["GET /api/v1/cases/{reference}"] = Latency.From(cases);
+        report.Latencies["GET /api/v1/debtors/{reference}"] = Latency.From(debtors);
+        report.Errors = errors;
+        report.Figures["case_read_p99_ms"] = report.Latencies["GET /api/v1/cases/{reference}"].P99;
+        await Baselines.AddAsync(report, engine.ConnectionString, baselineSeconds, 4);
+        report.Ratio("reads_per_second", Baselines.GrainCalls);
+        report.Notes.Add("target: p99 <= 20 ms for case reads at 1,000 reads/s during ingest");
+        return report;
+    }
+}
