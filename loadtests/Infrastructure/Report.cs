@@ -111,21 +111,35 @@ public sealed class Progress(string label)
     private readonly System.Diagnostics.Stopwatch _watch = System.Diagnostics.Stopwatch.StartNew();
     private long _lastTicks;
 
+    /// <summary>On a terminal the line is rewritten in place; into a file, a line every five seconds.</summary>
+    private static readonly bool Redirected = Console.IsOutputRedirected;
+
     public void Show(Func<string> status, bool force = false)
     {
         var now = _watch.ElapsedMilliseconds;
-        if (!force && now - Interlocked.Read(ref _lastTicks) < 250)
+        if (!force && now - Interlocked.Read(ref _lastTicks) < (Redirected ? 5000 : 250))
         {
             return;
         }
 
         Interlocked.Exchange(ref _lastTicks, now);
-        Console.Write(string.Create(CultureInfo.InvariantCulture, $"\r  {label}: {status()} [{_watch.Elapsed.TotalSeconds:0.0} s]      "));
+        var line = string.Create(CultureInfo.InvariantCulture, $"  {label}: {status()} [{_watch.Elapsed.TotalSeconds:0.0} s]");
+        if (Redirected)
+        {
+            Console.WriteLine(line);
+        }
+        else
+        {
+            Console.Write("\r" + line + "      ");
+        }
     }
 
     public void Done(Func<string> status)
     {
         Show(status, force: true);
-        Console.WriteLine();
+        if (!Redirected)
+        {
+            Console.WriteLine();
+        }
     }
 }

@@ -27,7 +27,20 @@ public static class IngestScenario
         long stored = 0, errors = 0;
         var progress = new Progress("ingest");
         var watch = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken }, async (batch, ct) =>
+        try
+        {
+            await Feed();
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped from outside (the reads of query-mix are over): what was stored so far counts.
+        }
+
+        watch.Stop();
+        progress.Done(() => $"{stored:N0} stored, {errors} errors");
+        return (stored, errors, watch.Elapsed, Latency.From(histogram));
+
+        Task Feed() => Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = options.Concurrency, CancellationToken = cancellationToken }, async (batch, ct) =>
         {
             var first = batch * options.Batch;
             var count = Math.Min(options.Batch, options.Cases - first);
@@ -46,9 +59,6 @@ public static class IngestScenario
             Interlocked.Add(ref errors, failed);
             progress.Show(() => $"{Interlocked.Read(ref stored):N0} stored, {Interlocked.Read(ref errors)} errors");
         });
-        watch.Stop();
-        progress.Done(() => $"{stored:N0} stored, {errors} errors");
-        return (stored, errors, watch.Elapsed, Latency.From(histogram));
     }
 
     public static async Task<Report> RunAsync(Options options, int baselineSeconds, string? json)

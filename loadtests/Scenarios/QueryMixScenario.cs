@@ -24,6 +24,7 @@ public static class QueryMixScenario
         using var stop = new CancellationTokenSource();
         var ingest = IngestScenario.FeedAsync(http, new IngestScenario.Options(1_000_000, options.Batch, options.IngestConcurrency, Csv: false), run + "b", stop.Token)
             .ContinueWith(t => t.IsCompletedSuccessfully ? t.Result.Stored : 0, TaskScheduler.Default);
+        var ingestStarted = Stopwatch.GetTimestamp();
 
         var cases = Latency.NewHistogram();
         var debtors = Latency.NewHistogram();
@@ -61,7 +62,7 @@ public static class QueryMixScenario
                     Interlocked.Increment(ref errors);
                 }
 
-                var latency = Stopwatch.GetTimestamp() - due;
+                var latency = Math.Max(0, Stopwatch.GetTimestamp() - due);
                 var histogram = debtor ? debtors : cases;
                 lock (histogram)
                 {
@@ -86,6 +87,7 @@ public static class QueryMixScenario
         report.Settings["ingest_concurrency"] = options.IngestConcurrency.ToString(CultureInfo.InvariantCulture);
         report.Figures["reads_per_second"] = sent / elapsed.TotalSeconds;
         report.Figures["cases_ingested_during_reads"] = ingested;
+        report.Figures["ingest_cases_per_second_during_reads"] = ingested / Stopwatch.GetElapsedTime(ingestStarted).TotalSeconds;
         report.Latencies["GET /api/v1/cases/{reference}"] = Latency.From(cases);
         report.Latencies["GET /api/v1/debtors/{reference}"] = Latency.From(debtors);
         report.Errors = errors;
