@@ -15,6 +15,7 @@ namespace Recouvrement.Tests.Integration;
 /// goes out twice, and the dead silo's reminders fire on the survivors. The clock runs 7,200 times faster (two
 /// hours a second) on one timeline shared by every process.
 /// </summary>
+[Collection(ProcessTests.Name)]
 public sealed class FailoverTests
 {
     private const string Key = "rk_failover_key";
@@ -74,15 +75,41 @@ public sealed class FailoverTests
             await silos[1].KillAsync();
 
             // Thursday's SMS and Friday's e-mail of every case, those whose reminders lived on the dead silo included.
-            await Eventually.Get(() => Task.FromResult(Directory.GetFiles(outbox, "*.json").Length), n => n == 3 * Cases, TimeSpan.FromSeconds(120),
-                $"{3 * Cases} reminders after the kill");
+            // A message the dead silo had handed over without recording the answer is logged in doubt and never
+            // sent again (at most once, see docs/channels.md): it still counts as its reminder having fired.
+            var logs = new Dictionary<int, JsonArray>();
+            await Eventually.Get(async () =>
+            {
+                for (var i = 1; i <= Cases; i++)
+                {
+                    if (logs.TryGetValue(i, out var known) && known.Count >= 3)
+                    {
+                        continue;
+                    }
+
+                    try
+                    {
+                        var debtor = await api.GetFromJsonAsync<JsonObject>($"/api/v1/debtors/FD-{i}");
+                        logs[i] = debtor!["contactLog"]!.AsArray();
+                    }
+                    catch (HttpRequestException e) when (e.StatusCode == HttpStatusCode.ServiceUnavailable)
+                    {
+                        // Until the cluster declares the dead silo dead, its grains answer 503: retry later.
+                        return false;
+                    }
+                }
+
+                return logs.Values.All(l => l.Count >= 3);
+            }, done => done, TimeSpan.FromSeconds(180), "every debtor to log its three reminders after the kill");
+
+            var files = Directory.GetFiles(outbox, "*.json").Select(Path.GetFileNameWithoutExtension).ToHashSet();
             for (var i = 1; i <= Cases; i++)
             {
-                var debtor = await Eventually.Get(() => api.GetFromJsonAsync<JsonObject>($"/api/v1/debtors/FD-{i}")!,
-                    d => d!["contactLog"]!.AsArray().Count >= 3, TimeSpan.FromSeconds(30), $"debtor FD-{i} to log three contacts");
-                var entries = debtor!["contactLog"]!.AsArray();
+                var entries = logs[i];
                 Assert.Equal(["email", "sms", "email"], entries.Select(e => e!["channel"]!.GetValue<string>()));
                 Assert.Equal(3, entries.Select(e => e!["messageId"]!.GetValue<string>()).Distinct().Count());
+                Assert.All(entries, e => Assert.Contains(e!["status"]!.GetValue<string>(), new[] { "sent", "in_doubt" }));
+                Assert.All(entries.Where(e => e!["status"]!.GetValue<string>() == "sent"), e => Assert.Contains(e!["messageId"]!.GetValue<string>(), files));
 
                 var view = await api.GetFromJsonAsync<JsonObject>($"/api/v1/cases/F-{i}");
                 Assert.Equal((40m + i) - (i <= 5 ? 5m : 0m), view!["balance"]!.GetValue<decimal>());

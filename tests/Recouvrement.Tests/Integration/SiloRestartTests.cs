@@ -12,6 +12,7 @@ namespace Recouvrement.Tests.Integration;
 /// schedule and started again. The clock runs 21,600 times faster (six hours a second) and both processes share
 /// one simulated timeline, so the next day's reminders fall due a few seconds after the restart.
 /// </summary>
+[Collection(ProcessTests.Name)]
 public sealed class SiloRestartTests
 {
     private const string Key = "rk_integration_key";
