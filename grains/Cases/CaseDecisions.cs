@@ -121,10 +121,12 @@ public static partial class CaseDecisions
 
                 if (step.Channels.Count > 0)
                 {
+                    // A dispute answer not sent yet travels with the step that replaces it, so the debtor still reads why.
                     var request = new ContactRequest(
                         after.Draft!.Reference, stage, kind, step.Channels, after.Balance, after.Draft.Currency,
                         after.Draft.IssuedOn, after.Draft.Label, now, after.Draft.DueOn, after.Draft.Amount, after.Paid,
-                        after.FirstContactAt, after.FirstContactMessageId);
+                        after.FirstContactAt, after.FirstContactMessageId,
+                        Note: state.PendingContact is { Kind: ContactKind.DisputeAnswer } answer ? answer.Note : null);
                     after = after with { PendingContact = request };
                     effects2.Add(new AskDebtorToContact(request));
                 }

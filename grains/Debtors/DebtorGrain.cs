@@ -335,7 +335,7 @@ public sealed partial class DebtorGrain(
         foreach (var request in retry.DistinctBy(r => r.CaseReference))
         {
             if (!pending.Exists(p => p.CaseReference == request.CaseReference)
-                && state.State.LastSentStage.GetValueOrDefault(request.CaseReference, -1) < request.Stage)
+                && (!request.Kind.IsScheduleStep() || state.State.LastSentStage.GetValueOrDefault(request.CaseReference, -1) < request.Stage))
             {
                 pending = pending.Add(request);
             }

@@ -93,7 +93,7 @@ public static class MessageComposer
                 ? T($"votre facture du {Date(one.IssuedOn)} ({Money(one.AmountDue, true)}, réf. {one.Reference}) reste impayée",
                     $"your invoice of {Date(one.IssuedOn)} ({Money(one.AmountDue, true)}, ref. {one.Reference}) is still unpaid")
                 : T($"{Cases.Count} factures ({total} au total) restent impayées", $"{Cases.Count} invoices ({total} in all) are still unpaid");
-            var answered = Cases.FirstOrDefault(c => c.Kind == ContactKind.DisputeAnswer);
+            var answered = Cases.FirstOrDefault(c => c.Note is not null);
             var instalment = Cases.FirstOrDefault(c => c.Instalment is not null);
             var opening = answered is not null
                 ? T($"{input.CreditorName} : votre contestation (réf. {answered.Reference}) n'a pas été retenue, le motif est en ligne. {Capitalised(what)}.",
@@ -140,7 +140,7 @@ public static class MessageComposer
             }
 
             text.AppendLine().AppendLine(T("Madame, Monsieur,", "Dear Sir or Madam,")).AppendLine();
-            foreach (var c in Cases.Where(c => c.Kind == ContactKind.DisputeAnswer))
+            foreach (var c in Cases.Where(c => c.Note is not null))
             {
                 text.AppendLine(T($"{input.CreditorName} a examiné votre contestation concernant la facture réf. {c.Reference} et ne l'a pas retenue. Motif : « {c.Note} ». Le recouvrement amiable reprend.",
                     $"{input.CreditorName} has examined your dispute about invoice ref. {c.Reference} and did not uphold it. Reason: \"{c.Note}\". Amicable collection resumes."));

@@ -199,6 +199,19 @@ public class CaseDecisionsTests
         Assert.Equal(new CaseEffect[] { new WakeAt(ParisTime.StartOfDay(new DateOnly(2028, 9, 4))), new WithdrawFromDebtor(Settled: false) }, d.Effects.ToArray());
     }
 
+    [Fact]
+    public void A_step_falling_due_with_a_dispute_answer_unsent_carries_the_answer()
+    {
+        var opened = Opened();
+        var disputed = CaseDecisions.Decide(opened, new OpenDispute("wrong_amount", null), Created, Policy).State;
+        // The next step falls due before the answer was confirmed sent: it replaces the answer in the queue, and carries it.
+        var rejected = CaseDecisions.Decide(disputed, new SettleDispute(false, "Montant conforme au devis"), ParisMidnight(12, 1), Policy);
+        Assert.Equal(ContactKind.DisputeAnswer, rejected.State.PendingContact!.Kind);
+        var stepped = CaseDecisions.Decide(rejected.State, new WakeUp(), rejected.State.NextStepAt!.Value, Policy);
+        var ask = Assert.IsType<AskDebtorToContact>(stepped.Effects[0]);
+        Assert.Equal((ContactKind.Reminder, "Montant conforme au devis"), (ask.Request.Kind, ask.Request.Note));
+    }
+
     [Theory]
     [InlineData(90, 3, new[] { 30.0, 30.0, 30.0 })]
     [InlineData(100, 3, new[] { 33.34, 33.33, 33.33 })]
