@@ -4,8 +4,11 @@ using Recouvrement.Api.Hosting;
 // The API tier on its own: an Orleans client against a PostgreSQL-clustered silo cluster.
 var builder = WebApplication.CreateBuilder(args);
 builder.AddRecouvrementClusterClient();
+builder.AddRecouvrementTelemetry();
+builder.Services.AddHealthChecks().AddCheck<ClusterReachableCheck>("cluster", tags: ["ready"]);
 builder.Services.AddRecouvrementApi();
 
 var app = builder.Build();
+app.MapRecouvrementTelemetry();
 app.MapRecouvrementApi();
 app.Run();

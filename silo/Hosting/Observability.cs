@@ -2,11 +2,10 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
-using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using Orleans.Dashboard;
 using Recouvrement.Api.Access;
-using Recouvrement.Hosting;
+using Recouvrement.Api.Hosting;
 
 namespace Recouvrement.Silo.Hosting;
 
@@ -19,37 +18,9 @@ public static class Observability
 {
     public const string DashboardPath = "/dashboard";
 
-    /// <summary>True when an OTLP endpoint is configured (<c>OTEL_EXPORTER_OTLP_ENDPOINT</c>, read by the exporter itself).</summary>
-    private static bool Otlp(IConfiguration configuration) => !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
-
     public static WebApplicationBuilder AddRecouvrementObservability(this WebApplicationBuilder builder)
     {
-        var configuration = builder.Configuration;
-        var telemetry = builder.Services.AddOpenTelemetry()
-            .WithMetrics(metrics =>
-            {
-                metrics.AddMeter("Microsoft.Orleans", EngineMetrics.MeterName, "Npgsql")
-                    .AddAspNetCoreInstrumentation()
-                    .AddHttpClientInstrumentation()
-                    .AddPrometheusExporter();
-                if (Otlp(configuration))
-                {
-                    metrics.AddOtlpExporter();
-                }
-            })
-            .WithTracing(tracing =>
-            {
-                tracing.AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
-                    .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/metrics") && !context.Request.Path.StartsWithSegments("/health"))
-                    .AddHttpClientInstrumentation()
-                    .AddNpgsql();
-                if (Otlp(configuration))
-                {
-                    tracing.AddOtlpExporter();
-                }
-            });
-        _ = telemetry;
-
+        builder.AddRecouvrementTelemetry(metrics => metrics.AddMeter("Npgsql"), tracing => tracing.AddNpgsql());
         builder.Services.AddHealthChecks()
             .AddCheck<SiloReadyCheck>("silo", tags: ["ready"])
             .AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
@@ -59,9 +30,7 @@ public static class Observability
     public static WebApplication MapRecouvrementObservability(this WebApplication app)
     {
         app.UseWhen(context => context.Request.Path.StartsWithSegments(DashboardPath), branch => branch.Use(RequireOperatorKey));
-        app.MapPrometheusScrapingEndpoint("/metrics");
-        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
+        app.MapRecouvrementTelemetry();
         app.MapOrleansDashboard(routePrefix: DashboardPath);
         return app;
     }

@@ -1,0 +1,69 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace Recouvrement.Api.Hosting;
+
+/// <summary>
+/// OpenTelemetry for every process (silo or API alone): Orleans' meters and activity sources, ASP.NET Core and
+/// HttpClient, the engine's <c>Recouvrement</c> meter, with Prometheus <c>/metrics</c> always and OTLP when
+/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set; and the health endpoints <c>/health/live</c> and <c>/health/ready</c>.
+/// </summary>
+public static class Telemetry
+{
+    public const string EngineMeter = "Recouvrement";
+
+    public static WebApplicationBuilder AddRecouvrementTelemetry(this WebApplicationBuilder builder, Action<MeterProviderBuilder>? metrics = null, Action<TracerProviderBuilder>? tracing = null)
+    {
+        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        builder.Services.AddOpenTelemetry()
+            .WithMetrics(m =>
+            {
+                m.AddMeter("Microsoft.Orleans", EngineMeter).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddPrometheusExporter();
+                metrics?.Invoke(m);
+                if (otlp)
+                {
+                    m.AddOtlpExporter();
+                }
+            })
+            .WithTracing(t =>
+            {
+                t.AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
+                    .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/metrics") && !context.Request.Path.StartsWithSegments("/health"))
+                    .AddHttpClientInstrumentation();
+                tracing?.Invoke(t);
+                if (otlp)
+                {
+                    t.AddOtlpExporter();
+                }
+            });
+        builder.Services.AddHealthChecks();
+        return builder;
+    }
+
+    public static WebApplication MapRecouvrementTelemetry(this WebApplication app)
+    {
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
+        return app;
+    }
+}
+
+/// <summary>The API alone is ready when it reaches at least one active silo.</summary>
+public sealed class ClusterReachableCheck(IGrainFactory grains) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var call = grains.GetGrain<IManagementGrain>(0).GetHosts(true, cancellationToken);
+            var hosts = await call.WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+            return hosts.Count > 0 ? HealthCheckResult.Healthy($"{hosts.Count} active silo(s)") : HealthCheckResult.Unhealthy("no active silo");
+        }
+        catch (Exception e) when (e is TimeoutException or OrleansException)
+        {
+            return HealthCheckResult.Unhealthy("the cluster does not answer", e);
+        }
+    }
+}
