@@ -116,7 +116,7 @@ public static class IngestScenario
     {
         var items = Enumerable.Range(first, count).Select(i => string.Create(CultureInfo.InvariantCulture, $$$"""
             {"reference":"L{{{run}}}-{{{i}}}","amount":{{{15 + (i % 66)}}}.50,"currency":"EUR","issuedOn":"2026-01-12","dueOn":"{{{due}}}",
-             "debtor":{"reference":"P{{{run}}}-{{{i / perDebtor}}}","kind":"consumer","name":"Patient {{{i / perDebtor}}}","email":"p{{{i / perDebtor}}}@example.org","phone":"+33612345678"}}
+             "debtor":{"reference":"P{{{run}}}-{{{i / perDebtor}}}","kind":"consumer","name":"Patient {{{i / perDebtor}}}","email":"p{{{i / perDebtor}}}@example.org","phone":"+336{{{10_000_000 + (i / perDebtor)}}}"}}
             """));
         return "[" + string.Join(',', items) + "]";
     }
@@ -126,7 +126,7 @@ public static class IngestScenario
         var text = new StringBuilder("reference;amount;currency;issued_on;due_on;debtor_reference;debtor_kind;debtor_name;email;phone\n");
         foreach (var i in Enumerable.Range(first, count))
         {
-            text.Append(CultureInfo.InvariantCulture, $"L{run}-{i};{15 + (i % 66)},50;EUR;2026-01-12;{due};P{run}-{i / perDebtor};consumer;Patient {i / perDebtor};p{i / perDebtor}@example.org;+33612345678\n");
+            text.Append(CultureInfo.InvariantCulture, $"L{run}-{i};{15 + (i % 66)},50;EUR;2026-01-12;{due};P{run}-{i / perDebtor};consumer;Patient {i / perDebtor};p{i / perDebtor}@example.org;+336{10_000_000 + (i / perDebtor)}\n");
         }
 
         return text.ToString();
