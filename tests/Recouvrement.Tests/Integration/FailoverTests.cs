@@ -117,6 +117,41 @@ public sealed class FailoverTests
                 Assert.Equal((40m + i) - (i <= 5 ? 5m : 0m), view!["balance"]!.GetValue<decimal>());
                 Assert.Equal(3, view["history"]!.AsArray().Count(e => e!["kind"]!.GetValue<string>() == "contacted"));
             }
+
+            // Scaling back up: a new silo joins and takes its share of new activations; stopped with SIGTERM, it
+            // drains and exits cleanly, and nothing it held is lost.
+            var joined = await SiloProcess.StartAsync(FreePort.Next(), new Dictionary<string, string>(shared)
+            {
+                ["Recouvrement__Cluster__SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+                ["Recouvrement__Cluster__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            }, log);
+            silos.Add(joined);
+            using var joinedHttp = new HttpClient { BaseAddress = joined.Address };
+            var more = Enumerable.Range(1, Cases).Select(i => new
+            {
+                reference = $"G-{i}", amount = 50m, currency = "EUR", issuedOn = "2026-10-03", dueOn = "2026-11-20",
+                debtor = new { reference = $"GD-{i}", kind = "consumer", name = "Marie Durand", email = $"g{i}@example.org" },
+            });
+            Assert.Equal(Cases, (await (await api.PostAsJsonAsync("/api/v1/cases/batch", more)).Content.ReadFromJsonAsync<JsonObject>())!["created"]!.GetValue<int>());
+            var metrics = await joinedHttp.GetStringAsync("/metrics");
+            Assert.Contains("recouvrement_cases_status_changes_total{", metrics, StringComparison.Ordinal); // cases were activated on the new silo
+
+            Assert.Equal(0, await joined.StopGracefullyAsync(TimeSpan.FromSeconds(60)));
+            for (var i = 1; i <= Cases; i++)
+            {
+                var view = await Eventually.Get(async () =>
+                {
+                    try
+                    {
+                        return await api.GetFromJsonAsync<JsonObject>($"/api/v1/cases/G-{i}");
+                    }
+                    catch (HttpRequestException e) when (e.StatusCode == HttpStatusCode.ServiceUnavailable)
+                    {
+                        return null;
+                    }
+                }, v => v is not null, TimeSpan.FromSeconds(30), $"case G-{i} after the graceful stop");
+                Assert.Equal(50m, view!["balance"]!.GetValue<decimal>());
+            }
         }
         finally
         {

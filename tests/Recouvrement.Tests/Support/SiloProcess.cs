@@ -57,6 +57,19 @@ public sealed class SiloProcess : IAsyncDisposable
         return new SiloProcess(process, address);
     }
 
+    /// <summary>SIGTERM, as an orchestrator stops a pod: the silo drains and exits; returns its exit code.</summary>
+    public async Task<int> StopGracefullyAsync(TimeSpan deadline)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(deadline);
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
+    }
+
     /// <summary>kill -9: no shutdown, no flush, nothing graceful.</summary>
     public async Task KillAsync()
     {
