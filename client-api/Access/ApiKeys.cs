@@ -23,6 +23,14 @@ public static class ApiKeys
         return await grains.GetGrain<IApiKeyGrain>(Hash(key)).Bind(creditorId);
     }
 
+    /// <summary>Whether <paramref name="given"/> is the operator key of <c>Recouvrement:OperatorKey</c> (compared in constant time).</summary>
+    public static bool IsOperatorKey(IConfiguration configuration, string? given)
+    {
+        var expected = configuration["Recouvrement:OperatorKey"];
+        return !string.IsNullOrEmpty(expected) && given is not null
+            && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(Hash(given)), Encoding.UTF8.GetBytes(Hash(expected)));
+    }
+
     /// <summary>The bearer token of a request, or null.</summary>
     public static string? Bearer(HttpContext context)
     {
@@ -57,10 +65,7 @@ public sealed class OperatorKeyFilter(IConfiguration configuration) : IEndpointF
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var expected = configuration["Recouvrement:OperatorKey"];
-        var given = ApiKeys.Bearer(context.HttpContext);
-        if (string.IsNullOrEmpty(expected) || given is null
-            || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(ApiKeys.Hash(given)), Encoding.UTF8.GetBytes(ApiKeys.Hash(expected))))
+        if (!ApiKeys.IsOperatorKey(configuration, ApiKeys.Bearer(context.HttpContext)))
         {
             return Problems.Unauthorized("the operator key is required (Recouvrement:OperatorKey)");
         }

@@ -81,14 +81,7 @@ public static class StripeWebhook
             return TypedResults.NotFound();
         }
 
-        if (context.Request.ContentLength > MaxBody)
-        {
-            return Problems.TooLarge($"an event is at most {MaxBody} bytes");
-        }
-
-        using var buffer = new MemoryStream();
-        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
-        var body = buffer.ToArray();
+        var body = await RequestBody.ReadAsync(context.Request, MaxBody, context.RequestAborted);
         if (!Valid(settings.WebhookSecret, context.Request.Headers["Stripe-Signature"].ToString(), body, time.GetUtcNow(), settings.WebhookTolerance))
         {
             return TypedResults.Problem("the Stripe-Signature header is missing, wrong or too old", statusCode: StatusCodes.Status400BadRequest, title: "Bad signature");

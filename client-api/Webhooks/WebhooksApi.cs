@@ -87,14 +87,7 @@ public static partial class WebhooksApi
             return TypedResults.NotFound();
         }
 
-        if (context.Request.ContentLength > MaxEventBody)
-        {
-            return Problems.TooLarge($"an event batch is at most {MaxEventBody} bytes");
-        }
-
-        using var buffer = new MemoryStream();
-        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
-        var body = buffer.ToArray();
+        var body = await RequestBody.ReadAsync(context.Request, MaxEventBody, context.RequestAborted);
         var timestamp = context.Request.Headers["X-Twilio-Email-Event-Webhook-Timestamp"].ToString();
         var signature = context.Request.Headers["X-Twilio-Email-Event-Webhook-Signature"].ToString();
         if (!WebhookSignatures.SendGridValid(settings.EventWebhookPublicKey, timestamp, body, signature)

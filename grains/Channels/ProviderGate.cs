@@ -5,7 +5,8 @@ namespace Recouvrement.Channels;
 /// <summary>
 /// Paces one provider's requests to a steady rate and retries the answers that ask for it (429, 5xx) with a
 /// doubling wait, or the provider's own Retry-After. A wait longer than the options allow hands the message
-/// back to its debtor, which tries again later.
+/// back to its debtor, which tries again later. A provider that cannot be reached is retried; one that does not
+/// answer in time may have taken the message, which is then in doubt.
 /// </summary>
 public sealed class ProviderGate(ProviderOptions options, TimeProvider time)
 {
@@ -18,7 +19,20 @@ public sealed class ProviderGate(ProviderOptions options, TimeProvider time)
         for (var n = 1; ; n++)
         {
             await WaitForSlot(cancellationToken);
-            var result = await attempt(cancellationToken);
+            SendResult result;
+            try
+            {
+                result = await attempt(cancellationToken);
+            }
+            catch (HttpRequestException e) when (e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError)
+            {
+                result = SendResult.Retry("unreachable");
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return SendResult.Unknown("timeout");
+            }
+
             if (result.Status != SendStatus.RetryLater || n >= tries)
             {
                 return result;

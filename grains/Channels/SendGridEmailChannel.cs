@@ -40,22 +40,7 @@ public sealed partial class SendGridEmailChannel(HttpClient http, SendGridOption
         mail.AddCustomArg(MessageIdArg, message.MessageId);
         mail.AddCustomArg(DebtorArg, message.DebtorKey);
 
-        return await _gate.RunAsync(async ct =>
-        {
-            try
-            {
-                var response = await _client.SendEmailAsync(mail, ct);
-                return await Outcome(response, ct);
-            }
-            catch (HttpRequestException e) when (e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError)
-            {
-                return SendResult.Retry("unreachable");
-            }
-            catch (TaskCanceledException) when (!ct.IsCancellationRequested)
-            {
-                return SendResult.Unknown("timeout");
-            }
-        }, cancellationToken);
+        return await _gate.RunAsync(async ct => await Outcome(await _client.SendEmailAsync(mail, ct), ct), cancellationToken);
     }
 
     private async Task<SendResult> Outcome(Response response, CancellationToken cancellationToken)

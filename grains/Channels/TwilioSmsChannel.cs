@@ -28,21 +28,7 @@ public sealed partial class TwilioSmsChannel(TwilioClient client, TwilioOptions 
             ? null
             : $"{options.WebhookBaseUrl.TrimEnd('/')}/webhooks/twilio/status?debtor={Uri.EscapeDataString(message.DebtorKey)}&message={Uri.EscapeDataString(message.MessageId)}";
         var request = new TwilioMessageRequest(to, message.Body, options.From, options.MessagingServiceSid, callback);
-        return await _gate.RunAsync(async ct =>
-        {
-            try
-            {
-                return Outcome(await client.CreateMessageAsync(request, ct));
-            }
-            catch (HttpRequestException e) when (e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError)
-            {
-                return SendResult.Retry("unreachable");
-            }
-            catch (TaskCanceledException) when (!ct.IsCancellationRequested)
-            {
-                return SendResult.Unknown("timeout");
-            }
-        }, cancellationToken);
+        return await _gate.RunAsync(async ct => Outcome(await client.CreateMessageAsync(request, ct)), cancellationToken);
     }
 
     private SendResult Outcome(TwilioResponse response)

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
@@ -41,10 +40,8 @@ public static class Observability
     /// </summary>
     private static async Task RequireOperatorKey(HttpContext context, Func<Task> next)
     {
-        var expected = context.RequestServices.GetRequiredService<IConfiguration>()["Recouvrement:OperatorKey"];
         var given = ApiKeys.Bearer(context) ?? BasicPassword(context.Request.Headers.Authorization.ToString());
-        if (string.IsNullOrEmpty(expected) || given is null
-            || !CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(expected))))
+        if (!ApiKeys.IsOperatorKey(context.RequestServices.GetRequiredService<IConfiguration>(), given))
         {
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             context.Response.Headers.WWWAuthenticate = "Basic realm=\"Recouvrement operators\", charset=\"UTF-8\"";
