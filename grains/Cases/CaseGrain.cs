@@ -8,16 +8,34 @@ namespace Recouvrement.Cases;
 public sealed partial class CaseGrain(
     [PersistentState("case", StorageNames.Default)] IPersistentState<CaseState> state,
     [FromKeyedServices(EngineClock.Key)] TimeProvider clock,
-    ILogger<CaseGrain> logger) : Grain, ICaseGrain, IRemindable
+    ILogger<CaseGrain> logger) : Grain, ICaseGrain, IRemindable, IIncomingGrainCallFilter
 {
-    internal const string NextStepReminder = "next-step";
+    public const string NextStepReminder = "next-step";
 
     /// <summary>If a tick's work fails, the reminder ticks again after this long.</summary>
-    private static readonly TimeSpan RetryPeriod = TimeSpan.FromHours(1);
+    public static readonly TimeSpan RetryPeriod = TimeSpan.FromHours(1);
 
     private string CreditorId => GrainKeys.Split(this.GetPrimaryKeyString()).CreditorId;
 
     private IDebtorGrain Debtor => GrainFactory.GetGrain<IDebtorGrain>(GrainKeys.Compose(CreditorId, state.State.Draft!.Debtor.Reference));
+
+    /// <summary>
+    /// An activation that found no record reads again before each call: bulk intake may have written this case
+    /// since (see <see cref="ICaseBulkStore"/>), and a second creation over it would be refused by storage.
+    /// </summary>
+    public async Task Invoke(IIncomingGrainCallContext context)
+    {
+        // The first call comes right after activation, which has just read.
+        if (!state.RecordExists && !firstCall)
+        {
+            await state.ReadStateAsync();
+        }
+
+        firstCall = false;
+        await context.Invoke();
+    }
+
+    private bool firstCall = true;
 
     public async Task<CaseCreation> Create(CaseDraft draft)
     {

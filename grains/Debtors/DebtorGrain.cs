@@ -26,7 +26,7 @@ public sealed partial class DebtorGrain(
     PaymentLinks links,
     IOptions<ContactOptions> options,
     IOptions<AgencyOptions> agency,
-    ILogger<DebtorGrain> logger) : Grain, IDebtorGrain, IRemindable
+    ILogger<DebtorGrain> logger) : Grain, IDebtorGrain, IRemindable, IIncomingGrainCallFilter
 {
     internal const string DispatchReminder = "dispatch";
     private static readonly TimeSpan RetryPeriod = TimeSpan.FromMinutes(30);
@@ -36,31 +36,33 @@ public sealed partial class DebtorGrain(
 
     private ContactOptions Options => options.Value;
 
-    public async Task Attach(string caseReference, DebtorDetails details)
+    /// <summary>
+    /// An activation that found no record reads again before each call: bulk intake may have written this debtor
+    /// since (see <see cref="Cases.ICaseBulkStore"/>), and acting on the empty state would lose it.
+    /// </summary>
+    public async Task Invoke(IIncomingGrainCallContext context)
     {
-        var s = state.State;
-        if (s is { CorrectedFrom: { } old, Details: { } current })
+        // The first call comes right after activation, which has just read.
+        if (!state.RecordExists && !firstCall)
         {
-            details = details with
-            {
-                Email = details.Email == old.Email ? current.Email : details.Email,
-                Phone = details.Phone == old.Phone ? current.Phone : details.Phone,
-                Address = details.Address == old.Address ? current.Address : details.Address,
-            };
+            await state.ReadStateAsync();
         }
 
-        if (s.Details == details && s.OpenCases.Contains(caseReference))
+        firstCall = false;
+        await context.Invoke();
+    }
+
+    private bool firstCall = true;
+
+    public async Task Attach(string caseReference, DebtorDetails details)
+    {
+        var next = state.State.Attach(caseReference, details);
+        if (ReferenceEquals(next, state.State))
         {
             return;
         }
 
-        var optOut = s.Details?.Phone == details.Phone ? s.SmsOptOutAt : null;
-        state.State = s with
-        {
-            Details = details,
-            OpenCases = s.OpenCases.Contains(caseReference) ? s.OpenCases : s.OpenCases.Add(caseReference),
-            SmsOptOutAt = optOut,
-        };
+        state.State = next;
         await state.WriteStateAsync();
     }
 

@@ -38,6 +38,35 @@ public sealed record DebtorState
     /// values does not undo the debtor's correction, while a value the creditor changed since does apply.
     /// </summary>
     [Id(11)] public DebtorDetails? CorrectedFrom { get; init; }
+
+    /// <summary>
+    /// This debtor with one more open case and the details the creditor fed with it. A value the debtor corrected
+    /// is kept while the creditor keeps sending the old one; an SMS opt-out holds only for the same number.
+    /// </summary>
+    public DebtorState Attach(string caseReference, DebtorDetails details)
+    {
+        if (this is { CorrectedFrom: { } old, Details: { } current })
+        {
+            details = details with
+            {
+                Email = details.Email == old.Email ? current.Email : details.Email,
+                Phone = details.Phone == old.Phone ? current.Phone : details.Phone,
+                Address = details.Address == old.Address ? current.Address : details.Address,
+            };
+        }
+
+        if (Details == details && OpenCases.Contains(caseReference))
+        {
+            return this;
+        }
+
+        return this with
+        {
+            Details = details,
+            OpenCases = OpenCases.Contains(caseReference) ? OpenCases : OpenCases.Add(caseReference),
+            SmsOptOutAt = Details?.Phone == details.Phone ? SmsOptOutAt : null,
+        };
+    }
 }
 
 /// <summary>A contact point a provider refused: which value, why, since when.</summary>

@@ -46,6 +46,10 @@ public static class EngineSilo
                 o.Invariant = "Npgsql";
                 o.ConnectionString = connectionString;
             });
+
+            // Batches of new cases are written in one transaction into the same tables (see PostgresCaseBulkStore).
+            silo.Services.AddSingleton<Recouvrement.Cases.ICaseBulkStore>(sp =>
+                ActivatorUtilities.CreateInstance<Storage.PostgresCaseBulkStore>(sp, connectionString));
         }
 
         // Grain state is stored in Orleans' compact binary format, versioned by the [Id] of each field.

@@ -1,0 +1,85 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Recouvrement.Cases;
+
+/// <summary>
+/// Creates a batch of new cases with one write for all of them (<see cref="ICaseBulkStore"/>), deciding each
+/// one exactly as its grain would (<see cref="CaseDecisions"/>), so that a case created here and a case created
+/// by its grain are the same bytes in the same tables.
+/// </summary>
+[StatelessWorker]
+public sealed partial class CaseIntakeGrain(
+    ICaseBulkStore store,
+    [FromKeyedServices(EngineClock.Key)] TimeProvider clock,
+    ILogger<CaseIntakeGrain> logger) : Grain, ICaseIntakeGrain
+{
+    public async Task<bool[]> CreateNew(string creditorId, IReadOnlyList<CaseDraft> drafts)
+    {
+        var created = new bool[drafts.Count];
+        if (!store.Enabled || drafts.Count == 0)
+        {
+            return created;
+        }
+
+        var policy = await GrainFactory.GetGrain<ICreditorGrain>(creditorId).GetPolicy();
+        var now = clock.GetUtcNow();
+        var earliest = now + store.ReminderLead;
+        var cases = new List<NewCaseRow>(drafts.Count);
+        for (var i = 0; i < drafts.Count; i++)
+        {
+            var decision = CaseDecisions.Decide(new CaseState(), new OpenCase(drafts[i]), now, policy);
+            if (decision.Outcome == CaseActionOutcome.Applied && FirstWake(decision) is { } wake && wake >= earliest)
+            {
+                cases.Add(new NewCaseRow(i, GrainKeys.Compose(creditorId, drafts[i].Reference), decision.State,
+                    GrainKeys.Compose(creditorId, drafts[i].Debtor.Reference), wake));
+            }
+        }
+
+        var debtors = cases
+            .GroupBy(c => c.DebtorKey, StringComparer.Ordinal)
+            .Select(g => new NewDebtorRow(
+                g.Key,
+                g.Aggregate(new DebtorState(), (debtor, c) => debtor.Attach(c.State.Draft!.Reference, c.State.Draft.Debtor)),
+                [.. g.Select(c => c.Index)]))
+            .ToList();
+        if (cases.Count == 0)
+        {
+            return created;
+        }
+
+        var stored = await store.InsertNewAsync(cases, debtors);
+        foreach (var index in stored)
+        {
+            created[index] = true;
+            Hosting.EngineMetrics.CaseEntered(CaseStatus.Active);
+        }
+
+        LogStored(logger, creditorId, stored.Count, drafts.Count);
+        return created;
+    }
+
+    /// <summary>The first reminder's time when creating the case asks for nothing but attaching and one reminder.</summary>
+    private static DateTimeOffset? FirstWake(CaseDecision decision)
+    {
+        DateTimeOffset? wake = null;
+        foreach (var effect in decision.Effects)
+        {
+            switch (effect)
+            {
+                case AttachToDebtor:
+                    break;
+                case WakeAt at when wake is null:
+                    wake = at.At;
+                    break;
+                default:
+                    return null;
+            }
+        }
+
+        return wake;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Bulk intake for creditor {CreditorId} stored {Stored} of {Offered} cases; the rest go through their grains")]
+    private static partial void LogStored(ILogger logger, string creditorId, int stored, int offered);
+}

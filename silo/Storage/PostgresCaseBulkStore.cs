@@ -1,0 +1,211 @@
+using System.Text;
+using Npgsql;
+using NpgsqlTypes;
+using Orleans.Configuration;
+using Orleans.Storage;
+using Recouvrement.Cases;
+using Recouvrement.Debtors;
+
+namespace Recouvrement.Silo.Storage;
+
+/// <summary>
+/// Writes new cases, their new debtors and their first reminders into <c>orleans_grain_state</c> and
+/// <c>orleans_reminder</c> with a few multi-row statements in one transaction, in exactly the form the Orleans
+/// ADO.NET providers write and read them: the state serialized by the storage provider's own serializer, the
+/// key hashes computed by its own hasher, the reminder keyed and hashed as the reminder table keys it.
+/// </summary>
+/// <remarks>
+/// Whatever exists already, or appears while the batch is being written, is left to the grains: a debtor or a
+/// case with a row is never written here, and if an insert finds a row that was not there a moment earlier the
+/// whole transaction is rolled back and every case of the batch goes through its grain.
+/// </remarks>
+public sealed partial class PostgresCaseBulkStore : ICaseBulkStore, IAsyncDisposable
+{
+    private const string CaseStateName = "case";
+    private const string DebtorStateName = "debtor";
+
+    private readonly NpgsqlDataSource dataSource;
+    private readonly IGrainFactory grains;
+    private readonly IOptionsMonitor<AdoNetGrainStorageOptions> storageOptions;
+    private readonly string serviceId;
+    private readonly ILogger<PostgresCaseBulkStore> logger;
+
+    public PostgresCaseBulkStore(
+        string connectionString,
+        IGrainFactory grains,
+        IOptionsMonitor<AdoNetGrainStorageOptions> storageOptions,
+        IOptions<ClusterOptions> cluster,
+        IOptions<Orleans.Hosting.ReminderOptions> reminders,
+        ILogger<PostgresCaseBulkStore> logger)
+    {
+        dataSource = NpgsqlDataSource.Create(connectionString);
+        this.grains = grains;
+        this.storageOptions = storageOptions;
+        serviceId = cluster.Value.ServiceId;
+        this.logger = logger;
+
+        // The reminder service reads its slice of the table once per refresh period (on the engine's clock);
+        // a reminder written behind its back is safe when it fires after the next two reads.
+        ReminderLead = reminders.Value.RefreshReminderListPeriod * 2;
+    }
+
+    public bool Enabled => true;
+
+    public TimeSpan ReminderLead { get; }
+
+    public async Task<IReadOnlySet<int>> InsertNewAsync(IReadOnlyList<NewCaseRow> cases, IReadOnlyList<NewDebtorRow> debtors, CancellationToken cancellationToken = default)
+    {
+        var options = storageOptions.Get(StorageNames.Default);
+        var serializer = options.GrainStorageSerializer;
+        var hashing = options.HashPicker ?? new StorageHasherPicker([new OrleansDefaultHasher()]);
+
+        var caseRows = cases.ToDictionary(c => c.Index, c => StateRow(CaseStateName, c.CaseKey, grains.GetGrain<ICaseGrain>(c.CaseKey).GetGrainId(), c.State));
+        var debtorRows = debtors.ToDictionary(d => d.DebtorKey, d => StateRow(DebtorStateName, d.DebtorKey, grains.GetGrain<IDebtorGrain>(d.DebtorKey).GetGrainId(), d.State), StringComparer.Ordinal);
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+
+        // A debtor goes here only with all of its cases, and only if neither it nor any of them has a row yet.
+        var existing = await ExistingAsync(connection, [.. caseRows.Values, .. debtorRows.Values], cancellationToken);
+        var accepted = debtors
+            .Where(d => !existing.Contains((DebtorStateName, d.DebtorKey))
+                && d.CaseIndexes.All(i => !existing.Contains((CaseStateName, caseRows[i].Key))))
+            .ToList();
+        var states = new List<StateRowData>();
+        var acceptedCases = new List<NewCaseRow>();
+        var byIndex = cases.ToDictionary(c => c.Index);
+        foreach (var debtor in accepted)
+        {
+            states.Add(debtorRows[debtor.DebtorKey]);
+            foreach (var index in debtor.CaseIndexes)
+            {
+                states.Add(caseRows[index]);
+                acceptedCases.Add(byIndex[index]);
+            }
+        }
+
+        if (acceptedCases.Count == 0)
+        {
+            return new HashSet<int>();
+        }
+
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var inserted = await InsertStatesAsync(connection, transaction, states, cancellationToken);
+        if (inserted != states.Count)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            LogRace(logger, states.Count - inserted);
+            return new HashSet<int>();
+        }
+
+        await InsertRemindersAsync(connection, transaction, acceptedCases, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return acceptedCases.Select(c => c.Index).ToHashSet();
+
+        StateRowData StateRow<T>(string stateName, string key, GrainId grainId, T state)
+        {
+            var grainState = new GrainState<T>(state);
+            var hasher = hashing.PickHasher(serviceId, StorageNames.Default, stateName, grainId, grainState)
+                ?? throw new InvalidOperationException("the grain storage has no hasher for this state");
+            return new StateRowData(
+                stateName,
+                key,
+                hasher.Hash(KeyHashBytes(key)),
+                hasher.Hash(Encoding.UTF8.GetBytes(stateName)),
+                serializer.Serialize(state).ToArray());
+        }
+    }
+
+    /// <summary>
+    /// The bytes the ADO.NET storage provider hashes for a grain with a plain string key: the key in UTF-8,
+    /// byte-reversed on little-endian machines.
+    /// </summary>
+    internal static byte[] KeyHashBytes(string key)
+    {
+        var bytes = Encoding.UTF8.GetBytes(key);
+        if (BitConverter.IsLittleEndian)
+        {
+            Array.Reverse(bytes);
+        }
+
+        return bytes;
+    }
+
+    private async Task<HashSet<(string Type, string Key)>> ExistingAsync(NpgsqlConnection connection, IReadOnlyList<StateRowData> rows, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT s.grain_type, s.grain_id_extension
+            FROM unnest(@types, @keys, @id_hashes, @type_hashes) AS u(grain_type, grain_key, id_hash, type_hash)
+            JOIN orleans_grain_state AS s
+              ON s.grain_id_hash = u.id_hash
+             AND s.grain_type_hash = u.type_hash
+             AND s.grain_id_n0 = 0
+             AND s.grain_id_n1 = 0
+             AND s.service_id = @service_id
+             AND s.grain_type = u.grain_type
+             AND s.grain_id_extension = u.grain_key
+            """, connection);
+        AddKeyArrays(command, rows);
+        var found = new HashSet<(string, string)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            found.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return found;
+    }
+
+    private async Task<int> InsertStatesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<StateRowData> rows, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO orleans_grain_state
+                (service_id, grain_type_hash, grain_id_hash, grain_id_n0, grain_id_n1,
+                 grain_type, grain_id_extension, payload, version)
+            SELECT @service_id, u.type_hash, u.id_hash, 0, 0, u.grain_type, u.grain_key, u.payload, 1
+            FROM unnest(@types, @keys, @id_hashes, @type_hashes, @payloads) AS u(grain_type, grain_key, id_hash, type_hash, payload)
+            ON CONFLICT DO NOTHING
+            """, connection, transaction);
+        AddKeyArrays(command, rows);
+        command.Parameters.Add(new NpgsqlParameter<byte[][]>("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { TypedValue = [.. rows.Select(r => r.Payload)] });
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task InsertRemindersAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<NewCaseRow> cases, CancellationToken cancellationToken)
+    {
+        var ids = cases.Select(c => grains.GetGrain<ICaseGrain>(c.CaseKey).GetGrainId()).ToList();
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO orleans_reminder AS r
+                (service_id, grain_id, reminder_name, start_time, period, grain_hash, version)
+            SELECT @service_id, u.grain_id, @name, u.start_time, @period, u.grain_hash, 1
+            FROM unnest(@grain_ids, @start_times, @grain_hashes) AS u(grain_id, start_time, grain_hash)
+            ON CONFLICT (service_id, grain_id, reminder_name) DO UPDATE
+            SET start_time = excluded.start_time,
+                period = excluded.period,
+                grain_hash = excluded.grain_hash,
+                version = r.version + 1
+            """, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<string>("service_id", serviceId));
+        command.Parameters.Add(new NpgsqlParameter<string>("name", CaseGrain.NextStepReminder));
+        command.Parameters.Add(new NpgsqlParameter<long>("period", (long)CaseGrain.RetryPeriod.TotalMilliseconds));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("grain_ids", [.. ids.Select(id => id.ToString())]));
+        command.Parameters.Add(new NpgsqlParameter<DateTime[]>("start_times", [.. cases.Select(c => c.FirstWake.UtcDateTime)]));
+        command.Parameters.Add(new NpgsqlParameter<int[]>("grain_hashes", [.. ids.Select(id => unchecked((int)id.GetUniformHashCode()))]));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private void AddKeyArrays(NpgsqlCommand command, IReadOnlyList<StateRowData> rows)
+    {
+        command.Parameters.Add(new NpgsqlParameter<string>("service_id", serviceId));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("types", [.. rows.Select(r => r.StateName)]));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("keys", [.. rows.Select(r => r.Key)]));
+        command.Parameters.Add(new NpgsqlParameter<int[]>("id_hashes", [.. rows.Select(r => r.IdHash)]));
+        command.Parameters.Add(new NpgsqlParameter<int[]>("type_hashes", [.. rows.Select(r => r.TypeHash)]));
+    }
+
+    public ValueTask DisposeAsync() => dataSource.DisposeAsync();
+
+    private sealed record StateRowData(string StateName, string Key, int IdHash, int TypeHash, byte[] Payload);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Bulk intake met {Count} rows written meanwhile; the batch goes through the grains instead")]
+    private static partial void LogRace(ILogger logger, int count);
+}

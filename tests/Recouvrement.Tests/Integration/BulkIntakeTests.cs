@@ -1,0 +1,115 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Recouvrement.Tests.Support;
+
+namespace Recouvrement.Tests.Integration;
+
+/// <summary>
+/// The bulk intake on a real silo process and PostgreSQL: new cases of new debtors are written in one
+/// transaction straight into the providers' tables, everything else goes through the grains, and nobody can
+/// tell the two apart afterwards — the API reads both, and their reminders fire from the table.
+/// </summary>
+[Collection(ProcessTests.Name)]
+public sealed class BulkIntakeTests
+{
+    private const string Key = "rk_bulk_key";
+
+    [Fact]
+    public async Task New_debtors_go_in_bulk_the_rest_through_grains_and_every_case_is_read_and_reminded_alike()
+    {
+        await using var database = await PostgresDatabase.CreateAsync();
+        var outbox = Directory.CreateTempSubdirectory("recouvrement-bulk-outbox-").FullName;
+        var log = Path.Combine(Path.GetTempPath(), $"recouvrement-bulk-{database.Name}.log");
+        var environment = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Recouvrement"] = database.ConnectionString,
+            ["Recouvrement__Demo__ApiKey"] = Key,
+            ["Recouvrement__Outbox__Path"] = outbox,
+            ["Recouvrement__Cluster__SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Recouvrement__Cluster__GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Recouvrement__Clock__Speed"] = "21600",
+            ["Recouvrement__Clock__Start"] = "2026-11-03T09:00:00Z", // Tuesday 10:00 in Paris
+            ["Recouvrement__Clock__Anchor"] = DateTimeOffset.UtcNow.ToString("O"),
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["Logging__LogLevel__Recouvrement.Cases.CaseIntakeGrain"] = "Information",
+        };
+
+        try
+        {
+            await using var silo = await SiloProcess.StartAsync(FreePort.Next(), environment, log);
+            using var api = new HttpClient { BaseAddress = silo.Address, DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", Key) } };
+            var policy = """{ "steps": [ { "dayAfterDue": 1, "action": "reminder", "channels": ["email"] } ], "escalationThreshold": 40 }""";
+            Assert.Equal(HttpStatusCode.OK, (await api.PutAsync("/api/v1/policy", new StringContent(policy, Encoding.UTF8, "application/json"))).StatusCode);
+
+            // Asked for before they exist: both grains are now active with an empty state.
+            Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync("/api/v1/cases/B-1")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync("/api/v1/debtors/D-B")).StatusCode);
+
+            var first = await Post(api, [Case("A-1", "D-A", 31m)]);
+            Assert.Equal(1, first["created"]!.GetValue<int>());
+
+            var second = await Post(api,
+            [
+                Case("B-1", "D-B", 42.5m),             // new debtor, first step days away: bulk
+                Case("B-2", "D-B", 18m),               // same new debtor: bulk, in the same debtor row
+                Case("A-2", "D-A", 25m),               // the debtor exists: its grain attaches the case
+                Case("C-1", "D-C", 60m, "2026-10-01"), // long overdue, its first step is due at once: grain
+                Case("A-1", "D-A", 31m),               // already there, same content
+                Case("B-1", "D-B", 99m),               // same reference again in this batch, other content
+            ]);
+            Assert.Equal(4, second["created"]!.GetValue<int>());
+            Assert.Equal(1, second["duplicate"]!.GetValue<int>());
+            Assert.Equal(1, second["conflict"]!.GetValue<int>());
+            Assert.Equal(["created", "created", "created", "created", "duplicate", "conflict"],
+                second["items"]!.AsArray().Select(i => i!["status"]!.GetValue<string>()));
+
+            var lines = await File.ReadAllLinesAsync(log);
+            Assert.Contains(lines, l => l.Contains("stored 1 of 1 cases", StringComparison.Ordinal));
+            Assert.Contains(lines, l => l.Contains("stored 2 of 5 cases", StringComparison.Ordinal));
+
+            // The stale empty activations read again and see what the bulk intake wrote.
+            var b1 = await api.GetFromJsonAsync<JsonObject>("/api/v1/cases/B-1");
+            Assert.Equal(42.5m, b1!["amount"]!.GetValue<decimal>());
+            Assert.Equal("active", b1["status"]!.GetValue<string>());
+            Assert.Equal(DateTimeOffset.Parse("2026-11-06T23:00:00Z", System.Globalization.CultureInfo.InvariantCulture), b1["nextStep"]!["at"]!.GetValue<DateTimeOffset>());
+            var debtorB = await api.GetFromJsonAsync<JsonObject>("/api/v1/debtors/D-B");
+            Assert.Equal(["B-1", "B-2"], debtorB!["openCases"]!.AsArray().Select(c => c!.GetValue<string>()));
+            var debtorA = await api.GetFromJsonAsync<JsonObject>("/api/v1/debtors/D-A");
+            Assert.Equal(["A-1", "A-2"], debtorA!["openCases"]!.AsArray().Select(c => c!.GetValue<string>()));
+
+            // One reminder row per case, whichever way it was written.
+            Assert.Equal(5, await database.CountAsync("SELECT count(*) FROM orleans_reminder WHERE reminder_name = 'next-step'"));
+
+            // Monday 9 November, 08:00 in Paris: one e-mail per debtor naming all of its cases, fired from the table.
+            foreach (var (debtor, cases) in new[] { ("D-A", 2), ("D-B", 2), ("D-C", 1) })
+            {
+                var view = await Eventually.Get(() => api.GetFromJsonAsync<JsonObject>($"/api/v1/debtors/{debtor}")!,
+                    d => d!["contactLog"]!.AsArray().Any(e => e!["channel"]!.GetValue<string>() == "email"), TimeSpan.FromSeconds(90), $"debtor {debtor} to be reminded");
+                var entry = view!["contactLog"]!.AsArray().Single(e => e!["channel"]!.GetValue<string>() == "email")!;
+                Assert.Equal(cases, entry["cases"]!.AsArray().Count);
+            }
+
+            Assert.Equal(1, (await api.GetFromJsonAsync<JsonObject>("/api/v1/cases/B-2"))!["stage"]!.GetValue<int>());
+        }
+        finally
+        {
+            Directory.Delete(outbox, recursive: true);
+        }
+    }
+
+    private static object Case(string reference, string debtor, decimal amount, string dueOn = "2026-11-06") => new
+    {
+        reference, amount, currency = "EUR", issuedOn = "2026-09-01", dueOn,
+        debtor = new { reference = debtor, kind = "consumer", name = "Marie Durand", email = $"{debtor.ToLowerInvariant()}@example.org" },
+    };
+
+    private static async Task<JsonObject> Post(HttpClient api, object[] batch)
+    {
+        var response = await api.PostAsJsonAsync("/api/v1/cases/batch", batch);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+}
