@@ -29,10 +29,11 @@ public sealed partial class CaseIntakeGrain(
         for (var i = 0; i < drafts.Count; i++)
         {
             var decision = CaseDecisions.Decide(new CaseState(), new OpenCase(drafts[i]), now, policy);
-            if (decision.Outcome == CaseActionOutcome.Applied && FirstWake(decision) is { } wake && wake >= earliest)
+            if (decision.Outcome == CaseActionOutcome.Applied && FirstWake(decision) is { } wake)
             {
+                // A first step already due fires once the reminder service has surely seen the row.
                 cases.Add(new NewCaseRow(i, GrainKeys.Compose(creditorId, drafts[i].Reference), decision.State,
-                    GrainKeys.Compose(creditorId, drafts[i].Debtor.Reference), wake));
+                    GrainKeys.Compose(creditorId, drafts[i].Debtor.Reference), wake > earliest ? wake : earliest));
             }
         }
 

@@ -20,8 +20,8 @@ public interface ICaseBulkStore
     bool Enabled { get; }
 
     /// <summary>
-    /// How far ahead a first reminder must fire to be written to the reminder table directly: the reminder
-    /// service notices new rows only when it next reloads its range.
+    /// How far ahead a reminder written to the table directly must fire: the reminder service notices new rows
+    /// only when it reloads its range. A case whose first step is due sooner has its reminder set this far ahead.
     /// </summary>
     TimeSpan ReminderLead { get; }
 

@@ -44,9 +44,10 @@ public sealed partial class PostgresCaseBulkStore : ICaseBulkStore, IAsyncDispos
         serviceId = cluster.Value.ServiceId;
         this.logger = logger;
 
-        // The reminder service reads its slice of the table once per refresh period (on the engine's clock);
-        // a reminder written behind its back is safe when it fires after the next two reads.
-        ReminderLead = reminders.Value.RefreshReminderListPeriod * 2;
+        // The reminder service reads its slice of the table once per refresh period (on the engine's clock) and
+        // keeps what fires within its loading window. A reminder this far ahead is seen by two reads before it is
+        // due, so one late read does not make it miss its time (a missed first tick waits a whole period).
+        ReminderLead = reminders.Value.RefreshReminderListPeriod + reminders.Value.ReminderLoadingWindow;
     }
 
     public bool Enabled => true;

@@ -56,7 +56,7 @@ public sealed class BulkIntakeTests
                 Case("B-1", "D-B", 42.5m),             // new debtor, first step days away: bulk
                 Case("B-2", "D-B", 18m),               // same new debtor: bulk, in the same debtor row
                 Case("A-2", "D-A", 25m),               // the debtor exists: its grain attaches the case
-                Case("C-1", "D-C", 60m, "2026-10-01"), // long overdue, its first step is due at once: grain
+                Case("C-1", "D-C", 60m, "2026-10-01"), // long overdue, first step due at once: bulk, its reminder set a little ahead
                 Case("A-1", "D-A", 31m),               // already there, same content
                 Case("B-1", "D-B", 99m),               // same reference again in this batch, other content
             ]);
@@ -68,7 +68,7 @@ public sealed class BulkIntakeTests
 
             var lines = await File.ReadAllLinesAsync(log);
             Assert.Contains(lines, l => l.Contains("stored 1 of 1 cases", StringComparison.Ordinal));
-            Assert.Contains(lines, l => l.Contains("stored 2 of 5 cases", StringComparison.Ordinal));
+            Assert.Contains(lines, l => l.Contains("stored 3 of 5 cases", StringComparison.Ordinal));
 
             // The stale empty activations read again and see what the bulk intake wrote.
             var b1 = await api.GetFromJsonAsync<JsonObject>("/api/v1/cases/B-1");
