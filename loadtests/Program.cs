@@ -42,7 +42,7 @@ mix.SetAction((result, _) => Finish(QueryMixScenario.RunAsync(
     new QueryMixScenario.Options(result.GetValue(seeded), result.GetValue(rate), result.GetValue(seconds), result.GetValue(ingestConcurrency), result.GetValue(mixBatch)),
     result.GetValue(baselineSeconds), result.GetValue(json)), result.GetValue(json)));
 
-var scaleCases = Int("--cases", 100_000, "open, idle cases");
+var scaleCases = Int("--cases", 1_000_000, "open, idle cases");
 var scaleBatch = Int("--batch", 1_000, "cases per request");
 var scaleConcurrency = Int("--concurrency", 4, "requests in flight");
 var scale = new Command("scale", "many open idle cases in one silo: memory per case, start-up time, reminder table reads") { scaleCases, scaleBatch, scaleConcurrency };
