@@ -36,11 +36,24 @@ public static class EngineSilo
                 o.Invariant = "Npgsql";
                 o.ConnectionString = connectionString;
             });
-            silo.AddAdoNetGrainStorage(StorageNames.Default, o =>
+            var writes = configuration.GetSection("Recouvrement:Storage").Get<Storage.StorageWriteOptions>() ?? new Storage.StorageWriteOptions();
+            var adoNetName = writes.GroupCommit ? Storage.GroupCommitGrainStorage.InnerName : StorageNames.Default;
+            silo.AddAdoNetGrainStorage(adoNetName, o =>
             {
                 o.Invariant = "Npgsql";
                 o.ConnectionString = connectionString;
             });
+            if (writes.GroupCommit)
+            {
+                // Grains write through the group commit, which reads and clears through the ADO.NET provider.
+                silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Default, (sp, _) => new Storage.GroupCommitGrainStorage(
+                    sp.GetRequiredKeyedService<IGrainStorage>(adoNetName),
+                    connectionString,
+                    sp.GetRequiredService<IOptionsMonitor<AdoNetGrainStorageOptions>>().Get(adoNetName),
+                    sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
+                    writes,
+                    sp.GetRequiredService<ILogger<Storage.GroupCommitGrainStorage>>()));
+            }
             silo.UseAdoNetReminderService(o =>
             {
                 o.Invariant = "Npgsql";
@@ -49,7 +62,7 @@ public static class EngineSilo
 
             // Batches of new cases are written in one transaction into the same tables (see PostgresCaseBulkStore).
             silo.Services.AddSingleton<Recouvrement.Cases.ICaseBulkStore>(sp =>
-                ActivatorUtilities.CreateInstance<Storage.PostgresCaseBulkStore>(sp, connectionString));
+                ActivatorUtilities.CreateInstance<Storage.PostgresCaseBulkStore>(sp, new Storage.BulkStoreTarget(connectionString, adoNetName)));
         }
 
         // Grain state is stored in Orleans' compact binary format, versioned by the [Id] of each field.

@@ -15,9 +15,10 @@ namespace Recouvrement.Silo.Storage;
 /// key hashes computed by its own hasher, the reminder keyed and hashed as the reminder table keys it.
 /// </summary>
 /// <remarks>
-/// Whatever exists already, or appears while the batch is being written, is left to the grains: a debtor or a
-/// case with a row is never written here, and if an insert finds a row that was not there a moment earlier the
-/// whole transaction is rolled back and every case of the batch goes through its grain.
+/// Whatever exists already is left to the grains. Rows are inserted only where none exists (the table's unique
+/// key decides, so a grain writing at the same moment is safe either way); a debtor that existed, or any of whose
+/// cases did, has the rows this transaction wrote for it taken back before commit, and its cases go through their
+/// grains. No lookup runs before the insert: its own conflict check is indexed and free of races.
 /// </remarks>
 public sealed partial class PostgresCaseBulkStore : ICaseBulkStore, IAsyncDisposable
 {
@@ -30,15 +31,18 @@ public sealed partial class PostgresCaseBulkStore : ICaseBulkStore, IAsyncDispos
     private readonly string serviceId;
     private readonly ILogger<PostgresCaseBulkStore> logger;
 
+    private readonly string providerName;
+
     public PostgresCaseBulkStore(
-        string connectionString,
+        BulkStoreTarget target,
         IGrainFactory grains,
         IOptionsMonitor<AdoNetGrainStorageOptions> storageOptions,
         IOptions<ClusterOptions> cluster,
         IOptions<Orleans.Hosting.ReminderOptions> reminders,
         ILogger<PostgresCaseBulkStore> logger)
     {
-        dataSource = NpgsqlDataSource.Create(connectionString);
+        dataSource = NpgsqlDataSource.Create(target.ConnectionString);
+        providerName = target.ProviderName;
         this.grains = grains;
         this.storageOptions = storageOptions;
         serviceId = cluster.Value.ServiceId;
@@ -56,56 +60,55 @@ public sealed partial class PostgresCaseBulkStore : ICaseBulkStore, IAsyncDispos
 
     public async Task<IReadOnlySet<int>> InsertNewAsync(IReadOnlyList<NewCaseRow> cases, IReadOnlyList<NewDebtorRow> debtors, CancellationToken cancellationToken = default)
     {
-        var options = storageOptions.Get(StorageNames.Default);
+        var options = storageOptions.Get(providerName);
         var serializer = options.GrainStorageSerializer;
         var hashing = options.HashPicker ?? new StorageHasherPicker([new OrleansDefaultHasher()]);
 
         var caseRows = cases.ToDictionary(c => c.Index, c => StateRow(CaseStateName, c.CaseKey, grains.GetGrain<ICaseGrain>(c.CaseKey).GetGrainId(), c.State));
         var debtorRows = debtors.ToDictionary(d => d.DebtorKey, d => StateRow(DebtorStateName, d.DebtorKey, grains.GetGrain<IDebtorGrain>(d.DebtorKey).GetGrainId(), d.State), StringComparer.Ordinal);
 
+        var states = new List<StateRowData>(caseRows.Count + debtorRows.Count);
+        states.AddRange(debtorRows.Values);
+        states.AddRange(caseRows.Values);
+
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-
-        // A debtor goes here only with all of its cases, and only if neither it nor any of them has a row yet.
-        var existing = await ExistingAsync(connection, [.. caseRows.Values, .. debtorRows.Values], cancellationToken);
-        var accepted = debtors
-            .Where(d => !existing.Contains((DebtorStateName, d.DebtorKey))
-                && d.CaseIndexes.All(i => !existing.Contains((CaseStateName, caseRows[i].Key))))
-            .ToList();
-        var states = new List<StateRowData>();
-        var acceptedCases = new List<NewCaseRow>();
-        var byIndex = cases.ToDictionary(c => c.Index);
-        foreach (var debtor in accepted)
-        {
-            states.Add(debtorRows[debtor.DebtorKey]);
-            foreach (var index in debtor.CaseIndexes)
-            {
-                states.Add(caseRows[index]);
-                acceptedCases.Add(byIndex[index]);
-            }
-        }
-
-        if (acceptedCases.Count == 0)
-        {
-            return new HashSet<int>();
-        }
-
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        // Insert everything that is new; the table's unique key tells what already existed.
         var inserted = await InsertStatesAsync(connection, transaction, states, cancellationToken);
-        if (inserted != states.Count)
+
+        // A debtor goes here only with all of its cases and only if neither it nor any of them existed: the rows
+        // this transaction just wrote for any other debtor are taken back, and its cases go to their grains.
+        var withdrawn = debtors
+            .Where(d => !inserted.Contains((DebtorStateName, d.DebtorKey))
+                || d.CaseIndexes.Any(i => !inserted.Contains((CaseStateName, caseRows[i].Key))))
+            .ToList();
+        if (withdrawn.Count > 0)
+        {
+            var taken = withdrawn
+                .SelectMany(d => d.CaseIndexes.Select(i => caseRows[i]).Prepend(debtorRows[d.DebtorKey]))
+                .Where(r => inserted.Contains((r.StateName, r.Key)))
+                .ToList();
+            await DeleteStatesAsync(connection, transaction, taken, cancellationToken);
+            LogWithdrawn(logger, withdrawn.Count);
+        }
+
+        var withdrawnCases = withdrawn.SelectMany(d => d.CaseIndexes).ToHashSet();
+        var accepted = cases.Where(c => !withdrawnCases.Contains(c.Index)).ToList();
+        if (accepted.Count == 0)
         {
             await transaction.RollbackAsync(cancellationToken);
-            LogRace(logger, states.Count - inserted);
             return new HashSet<int>();
         }
 
-        await InsertRemindersAsync(connection, transaction, acceptedCases, cancellationToken);
+        await InsertRemindersAsync(connection, transaction, accepted, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return acceptedCases.Select(c => c.Index).ToHashSet();
+        return accepted.Select(c => c.Index).ToHashSet();
 
         StateRowData StateRow<T>(string stateName, string key, GrainId grainId, T state)
         {
             var grainState = new GrainState<T>(state);
-            var hasher = hashing.PickHasher(serviceId, StorageNames.Default, stateName, grainId, grainState)
+            var hasher = hashing.PickHasher(serviceId, providerName, stateName, grainId, grainState)
                 ?? throw new InvalidOperationException("the grain storage has no hasher for this state");
             return new StateRowData(
                 stateName,
@@ -131,32 +134,24 @@ public sealed partial class PostgresCaseBulkStore : ICaseBulkStore, IAsyncDispos
         return bytes;
     }
 
-    private async Task<HashSet<(string Type, string Key)>> ExistingAsync(NpgsqlConnection connection, IReadOnlyList<StateRowData> rows, CancellationToken cancellationToken)
+    private async Task DeleteStatesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<StateRowData> rows, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("""
-            SELECT s.grain_type, s.grain_id_extension
-            FROM unnest(@types, @keys, @id_hashes, @type_hashes) AS u(grain_type, grain_key, id_hash, type_hash)
-            JOIN orleans_grain_state AS s
-              ON s.grain_id_hash = u.id_hash
-             AND s.grain_type_hash = u.type_hash
-             AND s.grain_id_n0 = 0
-             AND s.grain_id_n1 = 0
-             AND s.service_id = @service_id
-             AND s.grain_type = u.grain_type
-             AND s.grain_id_extension = u.grain_key
-            """, connection);
+            DELETE FROM orleans_grain_state AS s
+            USING unnest(@types, @keys, @id_hashes, @type_hashes) AS u(grain_type, grain_key, id_hash, type_hash)
+            WHERE s.grain_id_hash = u.id_hash
+              AND s.grain_type_hash = u.type_hash
+              AND s.grain_id_n0 = 0
+              AND s.grain_id_n1 = 0
+              AND s.service_id = @service_id
+              AND s.grain_type = u.grain_type
+              AND s.grain_id_extension = u.grain_key
+            """, connection, transaction);
         AddKeyArrays(command, rows);
-        var found = new HashSet<(string, string)>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            found.Add((reader.GetString(0), reader.GetString(1)));
-        }
-
-        return found;
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private async Task<int> InsertStatesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<StateRowData> rows, CancellationToken cancellationToken)
+    private async Task<HashSet<(string Type, string Key)>> InsertStatesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<StateRowData> rows, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("""
             INSERT INTO orleans_grain_state
@@ -165,10 +160,18 @@ public sealed partial class PostgresCaseBulkStore : ICaseBulkStore, IAsyncDispos
             SELECT @service_id, u.type_hash, u.id_hash, 0, 0, u.grain_type, u.grain_key, u.payload, 1
             FROM unnest(@types, @keys, @id_hashes, @type_hashes, @payloads) AS u(grain_type, grain_key, id_hash, type_hash, payload)
             ON CONFLICT DO NOTHING
+            RETURNING grain_type, grain_id_extension
             """, connection, transaction);
         AddKeyArrays(command, rows);
         command.Parameters.Add(new NpgsqlParameter<byte[][]>("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { TypedValue = [.. rows.Select(r => r.Payload)] });
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        var inserted = new HashSet<(string, string)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            inserted.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return inserted;
     }
 
     private async Task InsertRemindersAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<NewCaseRow> cases, CancellationToken cancellationToken)
@@ -207,6 +210,9 @@ public sealed partial class PostgresCaseBulkStore : ICaseBulkStore, IAsyncDispos
 
     private sealed record StateRowData(string StateName, string Key, int IdHash, int TypeHash, byte[] Payload);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Bulk intake met {Count} rows written meanwhile; the batch goes through the grains instead")]
-    private static partial void LogRace(ILogger logger, int count);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Bulk intake left {Count} debtors that already existed to their grains")]
+    private static partial void LogWithdrawn(ILogger logger, int count);
 }
+
+/// <summary>Where the bulk intake writes: the database, and the name of the ADO.NET storage whose format it follows.</summary>
+public sealed record BulkStoreTarget(string ConnectionString, string ProviderName);

@@ -133,6 +133,15 @@ public sealed class FailoverTests
                 debtor = new { reference = $"GD-{i}", kind = "consumer", name = "Marie Durand", email = $"g{i}@example.org" },
             });
             Assert.Equal(Cases, (await (await api.PostAsJsonAsync("/api/v1/cases/batch", more)).Content.ReadFromJsonAsync<JsonObject>())!["created"]!.GetValue<int>());
+
+            // New debtors went in bulk, without activating anything; a second case for each of them goes through its
+            // grain, and those activations are spread over the four silos.
+            var second = Enumerable.Range(1, Cases).Select(i => new
+            {
+                reference = $"H-{i}", amount = 20m, currency = "EUR", issuedOn = "2026-10-03", dueOn = "2026-11-20",
+                debtor = new { reference = $"GD-{i}", kind = "consumer", name = "Marie Durand", email = $"g{i}@example.org" },
+            });
+            Assert.Equal(Cases, (await (await api.PostAsJsonAsync("/api/v1/cases/batch", second)).Content.ReadFromJsonAsync<JsonObject>())!["created"]!.GetValue<int>());
             var metrics = await joinedHttp.GetStringAsync("/metrics");
             Assert.Contains("recouvrement_cases_status_changes_total{", metrics, StringComparison.Ordinal); // cases were activated on the new silo
 
@@ -151,6 +160,9 @@ public sealed class FailoverTests
                     }
                 }, v => v is not null, TimeSpan.FromSeconds(30), $"case G-{i} after the graceful stop");
                 Assert.Equal(50m, view!["balance"]!.GetValue<decimal>());
+                var debtor = await api.GetFromJsonAsync<JsonObject>($"/api/v1/debtors/GD-{i}");
+                Assert.Equal([$"G-{i}", $"H-{i}"], debtor!["openCases"]!.AsArray().Select(c => c!.GetValue<string>()));
+                Assert.Equal(20m, (await api.GetFromJsonAsync<JsonObject>($"/api/v1/cases/H-{i}"))!["balance"]!.GetValue<decimal>());
             }
         }
         finally
