@@ -44,6 +44,11 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IAsyncDispo
         writers = [.. Enumerable.Range(0, Math.Max(1, settings.Writers)).Select(_ => Task.Run(WriteLoopAsync))];
     }
 
+    private long commits;
+
+    /// <summary>Transactions committed so far.</summary>
+    internal long Commits => Interlocked.Read(ref commits);
+
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ReadStateAsync(stateName, grainId, grainState);
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ClearStateAsync(stateName, grainId, grainState);
@@ -178,6 +183,7 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IAsyncDispo
         }
 
         await transaction.CommitAsync();
+        Interlocked.Increment(ref commits);
         return versions;
     }
 
