@@ -37,9 +37,10 @@ var rate = Int("--rate", 1_000, "reads per second");
 var seconds = Int("--seconds", 30, "how long the reads run");
 var ingestConcurrency = Int("--ingest-concurrency", 2, "ingest requests in flight during the reads");
 var mixBatch = Int("--batch", 500, "cases per ingest request");
-var mix = new Command("query-mix", "reads of cases and debtors at a fixed rate while ingest runs") { seeded, rate, seconds, ingestConcurrency, mixBatch };
+var ingestRate = Int("--ingest-rate", 0, "cases/s fed during the reads, paced (0: as fast as --ingest-concurrency allows)");
+var mix = new Command("query-mix", "reads of cases and debtors at a fixed rate while ingest runs") { seeded, rate, seconds, ingestConcurrency, mixBatch, ingestRate };
 mix.SetAction((result, _) => Finish(QueryMixScenario.RunAsync(
-    new QueryMixScenario.Options(result.GetValue(seeded), result.GetValue(rate), result.GetValue(seconds), result.GetValue(ingestConcurrency), result.GetValue(mixBatch)),
+    new QueryMixScenario.Options(result.GetValue(seeded), result.GetValue(rate), result.GetValue(seconds), result.GetValue(ingestConcurrency), result.GetValue(mixBatch), result.GetValue(ingestRate)),
     result.GetValue(baselineSeconds), result.GetValue(json)), result.GetValue(json)));
 
 var scaleCases = Int("--cases", 1_000_000, "open, idle cases");

@@ -11,7 +11,7 @@ namespace Recouvrement.LoadTests.Scenarios;
 /// </summary>
 public static class QueryMixScenario
 {
-    public sealed record Options(int Seeded, int Rate, int Seconds, int IngestConcurrency, int Batch);
+    public sealed record Options(int Seeded, int Rate, int Seconds, int IngestConcurrency, int Batch, int IngestRate = 0);
 
     public static async Task<Report> RunAsync(Options options, int baselineSeconds, string? json)
     {
@@ -22,8 +22,10 @@ public static class QueryMixScenario
         await IngestScenario.FeedAsync(http, new IngestScenario.Options(options.Seeded, options.Batch, 2, Csv: false), run);
 
         using var stop = new CancellationTokenSource();
-        var ingest = IngestScenario.FeedAsync(http, new IngestScenario.Options(1_000_000, options.Batch, options.IngestConcurrency, Csv: false), run + "b", stop.Token)
-            .ContinueWith(t => t.IsCompletedSuccessfully ? t.Result.Stored : 0, TaskScheduler.Default);
+        var ingest = options.IngestRate > 0
+            ? PacedIngestAsync(http, options, run + "b", stop.Token)
+            : IngestScenario.FeedAsync(http, new IngestScenario.Options(1_000_000, options.Batch, options.IngestConcurrency, Csv: false), run + "b", stop.Token)
+                .ContinueWith(t => t.IsCompletedSuccessfully ? t.Result.Stored : 0, TaskScheduler.Default);
         var ingestStarted = Stopwatch.GetTimestamp();
 
         var cases = Latency.NewHistogram();
@@ -85,6 +87,7 @@ public static class QueryMixScenario
         report.Settings["seconds"] = options.Seconds.ToString(CultureInfo.InvariantCulture);
         report.Settings["seeded_cases"] = options.Seeded.ToString(CultureInfo.InvariantCulture);
         report.Settings["ingest_concurrency"] = options.IngestConcurrency.ToString(CultureInfo.InvariantCulture);
+        report.Settings["ingest_rate"] = options.IngestRate > 0 ? $"{options.IngestRate} cases/s, paced" : "as fast as it goes";
         report.Figures["reads_per_second"] = sent / elapsed.TotalSeconds;
         report.Figures["cases_ingested_during_reads"] = ingested;
         report.Figures["ingest_cases_per_second_during_reads"] = ingested / Stopwatch.GetElapsedTime(ingestStarted).TotalSeconds;
@@ -96,5 +99,44 @@ public static class QueryMixScenario
         report.Ratio("reads_per_second", Baselines.GrainCalls);
         report.Notes.Add("target: p99 <= 20 ms for case reads at 1,000 reads/s during ingest");
         return report;
+    }
+
+    /// <summary>Feeds batches on a fixed schedule (one batch every Batch/IngestRate seconds), until stopped.</summary>
+    private static async Task<long> PacedIngestAsync(HttpClient http, Options options, string run, CancellationToken ct)
+    {
+        long stored = 0;
+        var every = TimeSpan.FromSeconds(options.Batch / (double)options.IngestRate);
+        var start = Stopwatch.GetTimestamp();
+        var sending = new List<Task>();
+        for (var k = 0; !ct.IsCancellationRequested; k++)
+        {
+            var wait = every * k - Stopwatch.GetElapsedTime(start);
+            if (wait > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(wait, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+
+            var first = k * options.Batch;
+            sending.Add(Task.Run(async () =>
+            {
+                var body = IngestScenario.Json(run, first, options.Batch, IngestScenario.DueOn(-22), 2);
+                using var response = await http.PostAsync("/api/v1/cases/batch", new StringContent(body, System.Text.Encoding.UTF8, "application/json"), CancellationToken.None);
+                if (response.IsSuccessStatusCode)
+                {
+                    using var result = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(CancellationToken.None));
+                    Interlocked.Add(ref stored, result.RootElement.GetProperty("created").GetInt32());
+                }
+            }, CancellationToken.None));
+        }
+
+        await Task.WhenAll(sending);
+        return stored;
     }
 }
