@@ -1,7 +1,5 @@
-using System.Text;
 using System.Threading.Channels;
 using Npgsql;
-using NpgsqlTypes;
 using Orleans.Configuration;
 using Orleans.Storage;
 
@@ -25,7 +23,7 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IAsyncDispo
 
     private readonly IGrainStorage inner;
     private readonly NpgsqlDataSource dataSource;
-    private readonly AdoNetGrainStorageOptions options;
+    private readonly GrainStateTable table;
     private readonly string serviceId;
     private readonly int maxBatch;
     private readonly Channel<PendingWrite> queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = false });
@@ -36,7 +34,7 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IAsyncDispo
         StorageWriteOptions settings, ILogger<GroupCommitGrainStorage> logger)
     {
         this.inner = inner;
-        this.options = options;
+        table = new GrainStateTable(options, serviceId, InnerName);
         this.serviceId = serviceId;
         this.logger = logger;
         maxBatch = Math.Max(1, settings.MaxBatch);
@@ -61,17 +59,8 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IAsyncDispo
             return;
         }
 
-        var key = grainId.Key.ToString()!;
-        var hasher = (options.HashPicker ?? new StorageHasherPicker([new OrleansDefaultHasher()]))
-            .PickHasher(serviceId, InnerName, stateName, grainId, grainState)
-            ?? throw new InvalidOperationException("the grain storage has no hasher for this state");
         int? expected = string.IsNullOrWhiteSpace(grainState.ETag) ? null : int.Parse(grainState.ETag, System.Globalization.CultureInfo.InvariantCulture);
-        var write = new PendingWrite(
-            stateName, key,
-            hasher.Hash(PostgresCaseBulkStore.KeyHashBytes(key)),
-            hasher.Hash(Encoding.UTF8.GetBytes(stateName)),
-            expected,
-            options.GrainStorageSerializer.Serialize(grainState.State).ToArray());
+        var write = new PendingWrite(table.Row(stateName, grainId, grainState), expected);
         if (!queue.Writer.TryWrite(write))
         {
             throw new InvalidOperationException("the grain storage is shutting down");
@@ -81,7 +70,7 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IAsyncDispo
         if (version is null)
         {
             throw new InconsistentStateException(
-                $"Version conflict (WriteState): ServiceId={serviceId} ProviderName={StorageNames.Default} GrainType={stateName} GrainId={key} ETag={grainState.ETag}.");
+                $"Version conflict (WriteState): ServiceId={serviceId} ProviderName={StorageNames.Default} GrainType={stateName} GrainId={write.Row.Key} ETag={grainState.ETag}.");
         }
 
         grainState.ETag = version.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -134,22 +123,17 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IAsyncDispo
         await using var transaction = await connection.BeginTransactionAsync();
         if (updates.Count > 0)
         {
-            await using var update = new NpgsqlCommand("""
+            await using var update = new NpgsqlCommand($"""
                 UPDATE orleans_grain_state AS s
                 SET payload = u.payload, version = s.version + 1, modified_on = now()
-                FROM unnest(@slots, @types, @keys, @id_hashes, @type_hashes, @versions, @payloads)
-                     AS u(slot, grain_type, grain_key, id_hash, type_hash, expected, payload)
-                WHERE s.grain_id_hash = u.id_hash
-                  AND s.grain_type_hash = u.type_hash
-                  AND s.grain_id_n0 = 0
-                  AND s.grain_id_n1 = 0
-                  AND s.service_id = @service_id
-                  AND s.grain_type = u.grain_type
-                  AND s.grain_id_extension = u.grain_key
+                FROM unnest(@types, @keys, @id_hashes, @type_hashes, @payloads, @slots, @versions)
+                     AS u(grain_type, grain_key, id_hash, type_hash, payload, slot, expected)
+                WHERE {GrainStateTable.KeyMatch}
                   AND s.version = u.expected
                 RETURNING u.slot, s.version
                 """, connection, transaction);
-            AddRows(update, batch, updates);
+            table.AddRows(update, [.. updates.Select(i => batch[i].Row)]);
+            update.Parameters.Add(new NpgsqlParameter<int[]>("slots", [.. updates]));
             update.Parameters.Add(new NpgsqlParameter<int[]>("versions", [.. updates.Select(i => batch[i].Expected!.Value)]));
             await using var reader = await update.ExecuteReaderAsync();
             while (await reader.ReadAsync())
@@ -160,22 +144,12 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IAsyncDispo
 
         if (inserts.Count > 0)
         {
-            await using var insert = new NpgsqlCommand("""
-                INSERT INTO orleans_grain_state
-                    (service_id, grain_type_hash, grain_id_hash, grain_id_n0, grain_id_n1,
-                     grain_type, grain_id_extension, payload, version)
-                SELECT @service_id, u.type_hash, u.id_hash, 0, 0, u.grain_type, u.grain_key, u.payload, 1
-                FROM unnest(@slots, @types, @keys, @id_hashes, @type_hashes, @payloads)
-                     AS u(slot, grain_type, grain_key, id_hash, type_hash, payload)
-                ON CONFLICT DO NOTHING
-                RETURNING grain_type, grain_id_extension
-                """, connection, transaction);
-            AddRows(insert, batch, inserts);
-            var slots = inserts.GroupBy(i => (batch[i].StateName, batch[i].Key)).ToDictionary(g => g.Key, g => g.First());
-            await using var reader = await insert.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
+            var inserted = await table.InsertNewAsync(connection, transaction, [.. inserts.Select(i => batch[i].Row)], CancellationToken.None);
+
+            // Two first writes of one grain in a batch: the first one listed gets the row, the other a conflict.
+            foreach (var slot in inserts.GroupBy(i => (batch[i].Row.StateName, batch[i].Row.Key)).Select(g => g.First()))
             {
-                if (slots.TryGetValue((reader.GetString(0), reader.GetString(1)), out var slot))
+                if (inserted.Contains((batch[slot].Row.StateName, batch[slot].Row.Key)))
                 {
                     versions[slot] = 1;
                 }
@@ -187,17 +161,6 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IAsyncDispo
         return versions;
     }
 
-    private void AddRows(NpgsqlCommand command, List<PendingWrite> batch, List<int> slots)
-    {
-        command.Parameters.Add(new NpgsqlParameter<string>("service_id", serviceId));
-        command.Parameters.Add(new NpgsqlParameter<int[]>("slots", [.. slots]));
-        command.Parameters.Add(new NpgsqlParameter<string[]>("types", [.. slots.Select(i => batch[i].StateName)]));
-        command.Parameters.Add(new NpgsqlParameter<string[]>("keys", [.. slots.Select(i => batch[i].Key)]));
-        command.Parameters.Add(new NpgsqlParameter<int[]>("id_hashes", [.. slots.Select(i => batch[i].IdHash)]));
-        command.Parameters.Add(new NpgsqlParameter<int[]>("type_hashes", [.. slots.Select(i => batch[i].TypeHash)]));
-        command.Parameters.Add(new NpgsqlParameter<byte[][]>("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { TypedValue = [.. slots.Select(i => batch[i].Payload)] });
-    }
-
     public async ValueTask DisposeAsync()
     {
         queue.Writer.TryComplete();
@@ -205,7 +168,7 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IAsyncDispo
         await dataSource.DisposeAsync();
     }
 
-    private sealed record PendingWrite(string StateName, string Key, int IdHash, int TypeHash, int? Expected, byte[] Payload)
+    private sealed record PendingWrite(GrainStateRow Row, int? Expected)
     {
         public TaskCompletionSource<int?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -1,8 +1,5 @@
-using System.Text;
 using Npgsql;
-using NpgsqlTypes;
 using Orleans.Configuration;
-using Orleans.Storage;
 using Recouvrement.Cases;
 using Recouvrement.Debtors;
 
@@ -27,11 +24,9 @@ public sealed partial class PostgresCaseBulkStore : ICaseBulkStore, IAsyncDispos
 
     private readonly NpgsqlDataSource dataSource;
     private readonly IGrainFactory grains;
-    private readonly IOptionsMonitor<AdoNetGrainStorageOptions> storageOptions;
+    private readonly GrainStateTable table;
     private readonly string serviceId;
     private readonly ILogger<PostgresCaseBulkStore> logger;
-
-    private readonly string providerName;
 
     public PostgresCaseBulkStore(
         BulkStoreTarget target,
@@ -42,10 +37,9 @@ public sealed partial class PostgresCaseBulkStore : ICaseBulkStore, IAsyncDispos
         ILogger<PostgresCaseBulkStore> logger)
     {
         dataSource = NpgsqlDataSource.Create(target.ConnectionString);
-        providerName = target.ProviderName;
         this.grains = grains;
-        this.storageOptions = storageOptions;
         serviceId = cluster.Value.ServiceId;
+        table = new GrainStateTable(storageOptions.Get(target.ProviderName), serviceId, target.ProviderName);
         this.logger = logger;
 
         // The reminder service reads its slice of the table once per refresh period (on the engine's clock) and
@@ -60,14 +54,10 @@ public sealed partial class PostgresCaseBulkStore : ICaseBulkStore, IAsyncDispos
 
     public async Task<IReadOnlySet<int>> InsertNewAsync(IReadOnlyList<NewCaseRow> cases, IReadOnlyList<NewDebtorRow> debtors, CancellationToken cancellationToken = default)
     {
-        var options = storageOptions.Get(providerName);
-        var serializer = options.GrainStorageSerializer;
-        var hashing = options.HashPicker ?? new StorageHasherPicker([new OrleansDefaultHasher()]);
+        var caseRows = cases.ToDictionary(c => c.Index, c => table.Row(CaseStateName, grains.GetGrain<ICaseGrain>(c.CaseKey).GetGrainId(), new GrainState<CaseState>(c.State)));
+        var debtorRows = debtors.ToDictionary(d => d.DebtorKey, d => table.Row(DebtorStateName, grains.GetGrain<IDebtorGrain>(d.DebtorKey).GetGrainId(), new GrainState<DebtorState>(d.State)), StringComparer.Ordinal);
 
-        var caseRows = cases.ToDictionary(c => c.Index, c => StateRow(CaseStateName, c.CaseKey, grains.GetGrain<ICaseGrain>(c.CaseKey).GetGrainId(), c.State));
-        var debtorRows = debtors.ToDictionary(d => d.DebtorKey, d => StateRow(DebtorStateName, d.DebtorKey, grains.GetGrain<IDebtorGrain>(d.DebtorKey).GetGrainId(), d.State), StringComparer.Ordinal);
-
-        var states = new List<StateRowData>(caseRows.Count + debtorRows.Count);
+        var states = new List<GrainStateRow>(caseRows.Count + debtorRows.Count);
         states.AddRange(debtorRows.Values);
         states.AddRange(caseRows.Values);
 
@@ -75,7 +65,7 @@ public sealed partial class PostgresCaseBulkStore : ICaseBulkStore, IAsyncDispos
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
         // Insert everything that is new; the table's unique key tells what already existed.
-        var inserted = await InsertStatesAsync(connection, transaction, states, cancellationToken);
+        var inserted = await table.InsertNewAsync(connection, transaction, states, cancellationToken);
 
         // A debtor goes here only with all of its cases and only if neither it nor any of them existed: the rows
         // this transaction just wrote for any other debtor are taken back, and its cases go to their grains.
@@ -101,82 +91,24 @@ public sealed partial class PostgresCaseBulkStore : ICaseBulkStore, IAsyncDispos
             return new HashSet<int>();
         }
 
-        await InsertRemindersAsync(connection, transaction, accepted, cancellationToken);
+        await InsertRemindersAsync(connection, transaction, [.. accepted.Select(c => (caseRows[c.Index].GrainId, c.FirstWake))], cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return accepted.Select(c => c.Index).ToHashSet();
-
-        StateRowData StateRow<T>(string stateName, string key, GrainId grainId, T state)
-        {
-            var grainState = new GrainState<T>(state);
-            var hasher = hashing.PickHasher(serviceId, providerName, stateName, grainId, grainState)
-                ?? throw new InvalidOperationException("the grain storage has no hasher for this state");
-            return new StateRowData(
-                stateName,
-                key,
-                hasher.Hash(KeyHashBytes(key)),
-                hasher.Hash(Encoding.UTF8.GetBytes(stateName)),
-                serializer.Serialize(state).ToArray());
-        }
     }
 
-    /// <summary>
-    /// The bytes the ADO.NET storage provider hashes for a grain with a plain string key: the key in UTF-8,
-    /// byte-reversed on little-endian machines.
-    /// </summary>
-    internal static byte[] KeyHashBytes(string key)
+    private async Task DeleteStatesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<GrainStateRow> rows, CancellationToken cancellationToken)
     {
-        var bytes = Encoding.UTF8.GetBytes(key);
-        if (BitConverter.IsLittleEndian)
-        {
-            Array.Reverse(bytes);
-        }
-
-        return bytes;
-    }
-
-    private async Task DeleteStatesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<StateRowData> rows, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("""
+        await using var command = new NpgsqlCommand($"""
             DELETE FROM orleans_grain_state AS s
             USING unnest(@types, @keys, @id_hashes, @type_hashes) AS u(grain_type, grain_key, id_hash, type_hash)
-            WHERE s.grain_id_hash = u.id_hash
-              AND s.grain_type_hash = u.type_hash
-              AND s.grain_id_n0 = 0
-              AND s.grain_id_n1 = 0
-              AND s.service_id = @service_id
-              AND s.grain_type = u.grain_type
-              AND s.grain_id_extension = u.grain_key
+            WHERE {GrainStateTable.KeyMatch}
             """, connection, transaction);
-        AddKeyArrays(command, rows);
+        table.AddKeys(command, rows);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private async Task<HashSet<(string Type, string Key)>> InsertStatesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<StateRowData> rows, CancellationToken cancellationToken)
+    private async Task InsertRemindersAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<(GrainId Id, DateTimeOffset At)> reminders, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("""
-            INSERT INTO orleans_grain_state
-                (service_id, grain_type_hash, grain_id_hash, grain_id_n0, grain_id_n1,
-                 grain_type, grain_id_extension, payload, version)
-            SELECT @service_id, u.type_hash, u.id_hash, 0, 0, u.grain_type, u.grain_key, u.payload, 1
-            FROM unnest(@types, @keys, @id_hashes, @type_hashes, @payloads) AS u(grain_type, grain_key, id_hash, type_hash, payload)
-            ON CONFLICT DO NOTHING
-            RETURNING grain_type, grain_id_extension
-            """, connection, transaction);
-        AddKeyArrays(command, rows);
-        command.Parameters.Add(new NpgsqlParameter<byte[][]>("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { TypedValue = [.. rows.Select(r => r.Payload)] });
-        var inserted = new HashSet<(string, string)>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            inserted.Add((reader.GetString(0), reader.GetString(1)));
-        }
-
-        return inserted;
-    }
-
-    private async Task InsertRemindersAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<NewCaseRow> cases, CancellationToken cancellationToken)
-    {
-        var ids = cases.Select(c => grains.GetGrain<ICaseGrain>(c.CaseKey).GetGrainId()).ToList();
         await using var command = new NpgsqlCommand("""
             INSERT INTO orleans_reminder AS r
                 (service_id, grain_id, reminder_name, start_time, period, grain_hash, version)
@@ -191,24 +123,13 @@ public sealed partial class PostgresCaseBulkStore : ICaseBulkStore, IAsyncDispos
         command.Parameters.Add(new NpgsqlParameter<string>("service_id", serviceId));
         command.Parameters.Add(new NpgsqlParameter<string>("name", CaseGrain.NextStepReminder));
         command.Parameters.Add(new NpgsqlParameter<long>("period", (long)CaseGrain.RetryPeriod.TotalMilliseconds));
-        command.Parameters.Add(new NpgsqlParameter<string[]>("grain_ids", [.. ids.Select(id => id.ToString())]));
-        command.Parameters.Add(new NpgsqlParameter<DateTime[]>("start_times", [.. cases.Select(c => c.FirstWake.UtcDateTime)]));
-        command.Parameters.Add(new NpgsqlParameter<int[]>("grain_hashes", [.. ids.Select(id => unchecked((int)id.GetUniformHashCode()))]));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("grain_ids", [.. reminders.Select(r => r.Id.ToString())]));
+        command.Parameters.Add(new NpgsqlParameter<DateTime[]>("start_times", [.. reminders.Select(r => r.At.UtcDateTime)]));
+        command.Parameters.Add(new NpgsqlParameter<int[]>("grain_hashes", [.. reminders.Select(r => unchecked((int)r.Id.GetUniformHashCode()))]));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private void AddKeyArrays(NpgsqlCommand command, IReadOnlyList<StateRowData> rows)
-    {
-        command.Parameters.Add(new NpgsqlParameter<string>("service_id", serviceId));
-        command.Parameters.Add(new NpgsqlParameter<string[]>("types", [.. rows.Select(r => r.StateName)]));
-        command.Parameters.Add(new NpgsqlParameter<string[]>("keys", [.. rows.Select(r => r.Key)]));
-        command.Parameters.Add(new NpgsqlParameter<int[]>("id_hashes", [.. rows.Select(r => r.IdHash)]));
-        command.Parameters.Add(new NpgsqlParameter<int[]>("type_hashes", [.. rows.Select(r => r.TypeHash)]));
-    }
-
     public ValueTask DisposeAsync() => dataSource.DisposeAsync();
-
-    private sealed record StateRowData(string StateName, string Key, int IdHash, int TypeHash, byte[] Payload);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bulk intake left {Count} debtors that already existed to their grains")]
     private static partial void LogWithdrawn(ILogger logger, int count);

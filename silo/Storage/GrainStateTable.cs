@@ -1,0 +1,98 @@
+using System.Text;
+using Npgsql;
+using NpgsqlTypes;
+using Orleans.Configuration;
+using Orleans.Storage;
+
+namespace Recouvrement.Silo.Storage;
+
+/// <summary>A grain's row of <c>orleans_grain_state</c>: its key, the provider's two hashes, and the serialized state.</summary>
+public sealed record GrainStateRow(string StateName, GrainId GrainId, string Key, int IdHash, int TypeHash, byte[] Payload);
+
+/// <summary>
+/// Writes rows of <c>orleans_grain_state</c> exactly as the Orleans ADO.NET storage provider does, for the code that
+/// writes many at once (<see cref="GroupCommitGrainStorage"/>, <see cref="PostgresCaseBulkStore"/>): the state
+/// serialized by the provider's serializer, the key and state name hashed by its hasher, version 1 for a new row.
+/// Only grains with a plain string key; the provider hashes other keys differently.
+/// </summary>
+public sealed class GrainStateTable(AdoNetGrainStorageOptions options, string serviceId, string providerName)
+{
+    /// <summary>Matches <c>orleans_grain_state AS s</c> to the rows of <see cref="AddKeys"/> unnested as <c>u</c>.</summary>
+    public const string KeyMatch = """
+        s.grain_id_hash = u.id_hash
+        AND s.grain_type_hash = u.type_hash
+        AND s.grain_id_n0 = 0
+        AND s.grain_id_n1 = 0
+        AND s.service_id = @service_id
+        AND s.grain_type = u.grain_type
+        AND s.grain_id_extension = u.grain_key
+        """;
+
+    private readonly IStorageHasherPicker hashing = options.HashPicker ?? new StorageHasherPicker([new OrleansDefaultHasher()]);
+
+    public GrainStateRow Row<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var key = grainId.Key.ToString()!;
+        var hasher = hashing.PickHasher(serviceId, providerName, stateName, grainId, grainState)
+            ?? throw new InvalidOperationException("the grain storage has no hasher for this state");
+        return new GrainStateRow(stateName, grainId, key,
+            hasher.Hash(KeyHashBytes(key)),
+            hasher.Hash(Encoding.UTF8.GetBytes(stateName)),
+            options.GrainStorageSerializer.Serialize(grainState.State).ToArray());
+    }
+
+    /// <summary>
+    /// The bytes the ADO.NET storage provider hashes for a grain with a plain string key: the key in UTF-8,
+    /// byte-reversed on little-endian machines.
+    /// </summary>
+    internal static byte[] KeyHashBytes(string key)
+    {
+        var bytes = Encoding.UTF8.GetBytes(key);
+        if (BitConverter.IsLittleEndian)
+        {
+            Array.Reverse(bytes);
+        }
+
+        return bytes;
+    }
+
+    /// <summary>Adds <c>@service_id</c> and the key arrays <c>@types</c>, <c>@keys</c>, <c>@id_hashes</c>, <c>@type_hashes</c>.</summary>
+    public void AddKeys(NpgsqlCommand command, IReadOnlyList<GrainStateRow> rows)
+    {
+        command.Parameters.Add(new NpgsqlParameter<string>("service_id", serviceId));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("types", [.. rows.Select(r => r.StateName)]));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("keys", [.. rows.Select(r => r.Key)]));
+        command.Parameters.Add(new NpgsqlParameter<int[]>("id_hashes", [.. rows.Select(r => r.IdHash)]));
+        command.Parameters.Add(new NpgsqlParameter<int[]>("type_hashes", [.. rows.Select(r => r.TypeHash)]));
+    }
+
+    /// <summary>Adds the key arrays and <c>@payloads</c>.</summary>
+    public void AddRows(NpgsqlCommand command, IReadOnlyList<GrainStateRow> rows)
+    {
+        AddKeys(command, rows);
+        command.Parameters.Add(new NpgsqlParameter<byte[][]>("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { TypedValue = [.. rows.Select(r => r.Payload)] });
+    }
+
+    /// <summary>Inserts at version 1 every row whose grain has none yet; returns the (state name, key) of those inserted.</summary>
+    public async Task<HashSet<(string StateName, string Key)>> InsertNewAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<GrainStateRow> rows, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO orleans_grain_state
+                (service_id, grain_type_hash, grain_id_hash, grain_id_n0, grain_id_n1,
+                 grain_type, grain_id_extension, payload, version)
+            SELECT @service_id, u.type_hash, u.id_hash, 0, 0, u.grain_type, u.grain_key, u.payload, 1
+            FROM unnest(@types, @keys, @id_hashes, @type_hashes, @payloads) AS u(grain_type, grain_key, id_hash, type_hash, payload)
+            ON CONFLICT DO NOTHING
+            RETURNING grain_type, grain_id_extension
+            """, connection, transaction);
+        AddRows(command, rows);
+        var inserted = new HashSet<(string, string)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            inserted.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return inserted;
+    }
+}
