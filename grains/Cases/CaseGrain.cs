@@ -25,17 +25,11 @@ public sealed partial class CaseGrain(
     /// </summary>
     public async Task Invoke(IIncomingGrainCallContext context)
     {
-        // The first call comes right after activation, which has just read.
-        if (!state.RecordExists && !firstCall)
-        {
-            await state.ReadStateAsync();
-        }
-
-        firstCall = false;
+        await emptyRecord.ReadAgainBeforeCall();
         await context.Invoke();
     }
 
-    private bool firstCall = true;
+    private readonly Hosting.EmptyRecordCheck<CaseState> emptyRecord = new(state);
 
     public async Task<CaseCreation> Create(CaseDraft draft)
     {

@@ -37,6 +37,11 @@ public sealed partial class CaseIntakeGrain(
             }
         }
 
+        if (cases.Count == 0)
+        {
+            return created;
+        }
+
         var debtors = cases
             .GroupBy(c => c.DebtorKey, StringComparer.Ordinal)
             .Select(g => new NewDebtorRow(
@@ -44,10 +49,6 @@ public sealed partial class CaseIntakeGrain(
                 g.Aggregate(new DebtorState(), (debtor, c) => debtor.Attach(c.State.Draft!.Reference, c.State.Draft.Debtor)),
                 [.. g.Select(c => c.Index)]))
             .ToList();
-        if (cases.Count == 0)
-        {
-            return created;
-        }
 
         var stored = await store.InsertNewAsync(cases, debtors);
         foreach (var index in stored)
