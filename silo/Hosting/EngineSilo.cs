@@ -59,6 +59,18 @@ public static class EngineSilo
                 o.Invariant = "Npgsql";
                 o.ConnectionString = connectionString;
             });
+            if (writes.GroupCommit)
+            {
+                // Reminder writes are group-committed too; reads stay with the ADO.NET reminder table.
+                var adoNetTable = silo.Services.Last(d => d.ServiceType == typeof(IReminderTable));
+                silo.Services.Remove(adoNetTable);
+                silo.Services.AddSingleton<IReminderTable>(sp => new Storage.GroupCommitReminderTable(
+                    (IReminderTable)ActivatorUtilities.CreateInstance(sp, adoNetTable.ImplementationType!),
+                    connectionString,
+                    sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
+                    writes,
+                    sp.GetRequiredService<ILogger<Storage.GroupCommitReminderTable>>()));
+            }
 
             // Batches of new cases are written in one transaction into the same tables (see PostgresCaseBulkStore).
             silo.Services.AddSingleton<Recouvrement.Cases.ICaseBulkStore>(sp =>

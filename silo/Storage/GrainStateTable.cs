@@ -30,15 +30,49 @@ public sealed class GrainStateTable(AdoNetGrainStorageOptions options, string se
 
     private readonly IStorageHasherPicker hashing = options.HashPicker ?? new StorageHasherPicker([new OrleansDefaultHasher()]);
 
-    public GrainStateRow Row<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    public GrainStateRow Row<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        KeyOf(stateName, grainId, grainState) with { Payload = options.GrainStorageSerializer.Serialize(grainState.State).ToArray() };
+
+    /// <summary>The row's key and hashes, with no payload: what a read looks up.</summary>
+    public GrainStateRow KeyOf<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var key = grainId.Key.ToString()!;
         var hasher = hashing.PickHasher(serviceId, providerName, stateName, grainId, grainState)
             ?? throw new InvalidOperationException("the grain storage has no hasher for this state");
-        return new GrainStateRow(stateName, grainId, key,
-            hasher.Hash(KeyHashBytes(key)),
-            hasher.Hash(Encoding.UTF8.GetBytes(stateName)),
-            options.GrainStorageSerializer.Serialize(grainState.State).ToArray());
+        return new GrainStateRow(stateName, grainId, key, hasher.Hash(KeyHashBytes(key)), hasher.Hash(Encoding.UTF8.GetBytes(stateName)), []);
+    }
+
+    /// <summary>Sets a grain state from its row as the ADO.NET provider does: no row or no payload is a new state.</summary>
+    public void Apply<T>(IGrainState<T> grainState, byte[]? payload, int? version)
+    {
+        grainState.State = payload is null ? Activator.CreateInstance<T>() : options.GrainStorageSerializer.Deserialize<T>(new BinaryData(payload))!;
+        grainState.ETag = version?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        grainState.RecordExists = payload is not null;
+    }
+
+    /// <summary>
+    /// Reads the rows of many keys in one query, one index lookup per key (a lateral join, so that the planner never
+    /// scans the table however many keys come); for each key its payload and version, or nulls where there is no row.
+    /// </summary>
+    public async Task<(byte[]? Payload, int? Version)[]> ReadAsync(NpgsqlConnection connection, IReadOnlyList<GrainStateRow> keys, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"""
+            SELECT u.slot, s.payload, s.version
+            FROM unnest(@types, @keys, @id_hashes, @type_hashes, @slots) AS u(grain_type, grain_key, id_hash, type_hash, slot)
+            CROSS JOIN LATERAL (
+                SELECT s.payload, s.version FROM orleans_grain_state AS s WHERE {KeyMatch}
+            ) AS s
+            """, connection);
+        AddKeys(command, keys);
+        command.Parameters.Add(new NpgsqlParameter<int[]>("slots", [.. Enumerable.Range(0, keys.Count)]));
+        var rows = new (byte[]?, int?)[keys.Count];
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows[reader.GetInt32(0)] = (reader.IsDBNull(1) ? null : reader.GetFieldValue<byte[]>(1), reader.IsDBNull(2) ? null : reader.GetInt32(2));
+        }
+
+        return rows;
     }
 
     /// <summary>

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Storage;
@@ -6,10 +5,11 @@ using Orleans.Storage;
 namespace Recouvrement.Silo.Storage;
 
 /// <summary>
-/// The engine's grain storage on PostgreSQL: reads and clears go to the Orleans ADO.NET provider, and writes are
+/// The engine's grain storage on PostgreSQL: clears go to the Orleans ADO.NET provider, and writes are
 /// group-committed into the same table — every write waiting at a given moment goes in one transaction, with
 /// the provider's own serializer, key hashes and version (ETag) rules. Each grain still gets its answer only once
-/// its write is durable, and a version conflict still throws <see cref="InconsistentStateException"/>.
+/// its write is durable, and a version conflict still throws <see cref="InconsistentStateException"/>. Reads are
+/// grouped the same way (one query for all the reads waiting), unless <c>GroupReads</c> is off.
 /// </summary>
 /// <remarks>
 /// One commit per write is what limits a burst of grains writing at once (each costs a round trip and a WAL
@@ -25,10 +25,8 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IAsyncDispo
     private readonly NpgsqlDataSource dataSource;
     private readonly GrainStateTable table;
     private readonly string serviceId;
-    private readonly int maxBatch;
-    private readonly Channel<PendingWrite> queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = false });
-    private readonly Task[] writers;
-    private readonly ILogger<GroupCommitGrainStorage> logger;
+    private readonly CommitQueue<PendingWrite, int?> queue;
+    private readonly CommitQueue<GrainStateRow, (byte[]? Payload, int? Version)>? reads;
 
     public GroupCommitGrainStorage(IGrainStorage inner, string connectionString, AdoNetGrainStorageOptions options, string serviceId,
         StorageWriteOptions settings, ILogger<GroupCommitGrainStorage> logger)
@@ -36,18 +34,38 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IAsyncDispo
         this.inner = inner;
         table = new GrainStateTable(options, serviceId, InnerName);
         this.serviceId = serviceId;
-        this.logger = logger;
-        maxBatch = Math.Max(1, settings.MaxBatch);
         dataSource = NpgsqlDataSource.Create(connectionString);
-        writers = [.. Enumerable.Range(0, Math.Max(1, settings.Writers)).Select(_ => Task.Run(WriteLoopAsync))];
+        queue = new CommitQueue<PendingWrite, int?>(settings.MaxBatch, settings.Writers, CommitAsync, (e, count) => LogBatchFailed(logger, e, count));
+        if (settings.GroupReads)
+        {
+            reads = new CommitQueue<GrainStateRow, (byte[]?, int?)>(settings.MaxBatch, settings.Writers, ReadBatchAsync, (e, count) => LogReadBatchFailed(logger, e, count));
+        }
     }
 
-    private long commits;
-
     /// <summary>Transactions committed so far.</summary>
-    internal long Commits => Interlocked.Read(ref commits);
+    internal long Commits => queue.Commits;
 
-    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ReadStateAsync(stateName, grainId, grainState);
+    /// <summary>
+    /// Reads waiting at the same moment share one query: a burst of activations (every case of a backlog waking at
+    /// once) costs a few queries instead of one pooled connection each, which would exhaust the pool.
+    /// </summary>
+    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        if (reads is null || grainId.TryGetGuidKey(out _, out _) || grainId.TryGetIntegerKey(out _, out _))
+        {
+            await inner.ReadStateAsync(stateName, grainId, grainState);
+            return;
+        }
+
+        var (payload, version) = await reads.WriteAsync(table.KeyOf(stateName, grainId, grainState));
+        table.Apply(grainState, payload, version);
+    }
+
+    private async Task<(byte[]? Payload, int? Version)[]> ReadBatchAsync(IReadOnlyList<GrainStateRow> keys)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        return await table.ReadAsync(connection, keys, CancellationToken.None);
+    }
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ClearStateAsync(stateName, grainId, grainState);
 
@@ -61,12 +79,7 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IAsyncDispo
 
         int? expected = string.IsNullOrWhiteSpace(grainState.ETag) ? null : int.Parse(grainState.ETag, System.Globalization.CultureInfo.InvariantCulture);
         var write = new PendingWrite(table.Row(stateName, grainId, grainState), expected);
-        if (!queue.Writer.TryWrite(write))
-        {
-            throw new InvalidOperationException("the grain storage is shutting down");
-        }
-
-        var version = await write.Done.Task;
+        var version = await queue.WriteAsync(write);
         if (version is null)
         {
             throw new InconsistentStateException(
@@ -77,43 +90,8 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IAsyncDispo
         grainState.RecordExists = true;
     }
 
-    private async Task WriteLoopAsync()
-    {
-        var batch = new List<PendingWrite>(maxBatch);
-        while (await queue.Reader.WaitToReadAsync())
-        {
-            batch.Clear();
-            while (batch.Count < maxBatch && queue.Reader.TryRead(out var write))
-            {
-                batch.Add(write);
-            }
-
-            if (batch.Count == 0)
-            {
-                continue;
-            }
-
-            try
-            {
-                var versions = await CommitAsync(batch);
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    batch[i].Done.TrySetResult(versions[i]);
-                }
-            }
-            catch (Exception exception)
-            {
-                LogBatchFailed(logger, exception, batch.Count);
-                foreach (var write in batch)
-                {
-                    write.Done.TrySetException(exception);
-                }
-            }
-        }
-    }
-
     /// <summary>Writes a batch in one transaction; each write's new version, or null where its version did not match.</summary>
-    private async Task<int?[]> CommitAsync(List<PendingWrite> batch)
+    private async Task<int?[]> CommitAsync(IReadOnlyList<PendingWrite> batch)
     {
         var versions = new int?[batch.Count];
         var updates = Enumerable.Range(0, batch.Count).Where(i => batch[i].Expected is not null).ToList();
@@ -157,24 +135,27 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IAsyncDispo
         }
 
         await transaction.CommitAsync();
-        Interlocked.Increment(ref commits);
         return versions;
     }
 
     public async ValueTask DisposeAsync()
     {
-        queue.Writer.TryComplete();
-        await Task.WhenAll(writers);
+        await queue.DisposeAsync();
+        if (reads is not null)
+        {
+            await reads.DisposeAsync();
+        }
+
         await dataSource.DisposeAsync();
     }
 
-    private sealed record PendingWrite(GrainStateRow Row, int? Expected)
-    {
-        public TaskCompletionSource<int?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
+    private sealed record PendingWrite(GrainStateRow Row, int? Expected);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A group commit of {Count} grain state writes failed; each grain gets the error")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A grouped read of {Count} grain states failed; each grain gets the error")]
+    private static partial void LogReadBatchFailed(ILogger logger, Exception exception, int count);
 }
 
 /// <summary><c>Recouvrement:Storage</c>: how grain state writes are grouped.</summary>
@@ -188,4 +169,7 @@ public sealed class StorageWriteOptions
 
     /// <summary>False: every write is its own transaction through the ADO.NET provider.</summary>
     public bool GroupCommit { get; set; } = true;
+
+    /// <summary>With <see cref="GroupCommit"/>: grain state reads waiting at the same moment share one query.</summary>
+    public bool GroupReads { get; set; } = true;
 }

@@ -123,9 +123,9 @@ public sealed partial class PostgresCaseBulkStore : ICaseBulkStore, IAsyncDispos
         command.Parameters.Add(new NpgsqlParameter<string>("service_id", serviceId));
         command.Parameters.Add(new NpgsqlParameter<string>("name", CaseGrain.NextStepReminder));
         command.Parameters.Add(new NpgsqlParameter<long>("period", (long)CaseGrain.RetryPeriod.TotalMilliseconds));
-        command.Parameters.Add(new NpgsqlParameter<string[]>("grain_ids", [.. reminders.Select(r => r.Id.ToString())]));
+        command.Parameters.Add(new NpgsqlParameter<string[]>("grain_ids", [.. reminders.Select(r => GroupCommitReminderTable.Key(r.Id))]));
         command.Parameters.Add(new NpgsqlParameter<DateTime[]>("start_times", [.. reminders.Select(r => r.At.UtcDateTime)]));
-        command.Parameters.Add(new NpgsqlParameter<int[]>("grain_hashes", [.. reminders.Select(r => unchecked((int)r.Id.GetUniformHashCode()))]));
+        command.Parameters.Add(new NpgsqlParameter<int[]>("grain_hashes", [.. reminders.Select(r => GroupCommitReminderTable.Hash(r.Id))]));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

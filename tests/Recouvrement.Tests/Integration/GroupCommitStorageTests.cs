@@ -10,7 +10,8 @@ namespace Recouvrement.Tests.Integration;
 
 /// <summary>
 /// The group commit on a real PostgreSQL with the project's schema: versions behave exactly as the ADO.NET
-/// provider's (a stale or doubled first write is refused), and writes waiting together share transactions.
+/// provider's (a stale or doubled first write is refused), writes waiting together share transactions, and grouped
+/// reads give back what was written.
 /// </summary>
 public sealed class GroupCommitStorageTests
 {
@@ -37,6 +38,13 @@ public sealed class GroupCommitStorageTests
         var twin = new GrainState<string>("twin");
         await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync("case", grain, twin));
         Assert.Equal("one", await PayloadAsync(database, "c1/R-1"));
+
+        // Reads, grouped, see what the provider would: the state, its version, and a new state where there is no row.
+        var again = new GrainState<string>();
+        var missing = new GrainState<StringBuilder>(new StringBuilder("left over")) { ETag = "7", RecordExists = true };
+        await Task.WhenAll(storage.ReadStateAsync("case", grain, again), storage.ReadStateAsync("case", GrainId.Create("case", "c1/none"), missing));
+        Assert.Equal(("one", "2", true), (again.State, again.ETag, again.RecordExists));
+        Assert.Equal(("", null, false), (missing.State?.ToString(), missing.ETag, missing.RecordExists));
         Assert.Equal(1, await database.CountAsync("SELECT count(*) FROM orleans_grain_state WHERE grain_id_extension = 'c1/R-1' AND version = 2"));
 
         // 300 grains writing at once: every write lands, in fewer transactions than writes.
