@@ -338,15 +338,16 @@ public sealed partial class DebtorGrain(
         }
 
         var next = new[] { retryAt, deferredUntil }.Where(t => t is not null).Select(t => t!.Value).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
+        var indexedPhone = await IndexPhone();
         state.State = state.State with
         {
             Pending = pending,
             InFlight = [],
             DispatchAt = pending.IsEmpty ? null : SendWindow.NextOpening(next == DateTimeOffset.MaxValue ? now + Options.RetryDelay : next, ContactPlanner.AlsaceMoselle(state.State)),
+            IndexedPhone = indexedPhone,
         };
         await state.WriteStateAsync();
         Notify(receipts);
-        await IndexPhone();
         if (state.State.DispatchAt is { } wake)
         {
             await WakeAt(wake);
@@ -389,18 +390,29 @@ public sealed partial class DebtorGrain(
         }
     }
 
-    /// <summary>Registers the phone an SMS went to, so that a STOP or START reply from it finds this debtor.</summary>
-    private async Task IndexPhone()
+    /// <summary>
+    /// Registers the phone an SMS went to, so that a STOP or START reply from it finds this debtor; the phone
+    /// registered, which the dispatch's last write keeps. Should the registration fail, the answers of the
+    /// messages are still written and the next dispatch registers the phone.
+    /// </summary>
+    private async Task<string?> IndexPhone()
     {
         var phone = state.State.Details?.Phone;
         if (phone is null || phone == state.State.IndexedPhone || !state.State.Log.Exists(e => e.Channel == Channel.Sms && e.Recipient == phone))
         {
-            return;
+            return state.State.IndexedPhone;
         }
 
-        await GrainFactory.GetGrain<IPhoneNumberGrain>(phone).Add(Key);
-        state.State = state.State with { IndexedPhone = phone };
-        await state.WriteStateAsync();
+        try
+        {
+            await GrainFactory.GetGrain<IPhoneNumberGrain>(phone).Add(Key);
+            return phone;
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException or Orleans.Storage.InconsistentStateException)
+        {
+            LogPhoneNotIndexed(logger, e);
+            return state.State.IndexedPhone;
+        }
     }
 
     private ICaseGrain CaseOf(ContactRequest request) =>
@@ -430,6 +442,9 @@ public sealed partial class DebtorGrain(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Channel failed on message {MessageId} by {Channel}; the dispatch's messages are now in doubt")]
     private static partial void LogChannelError(ILogger logger, Exception exception, string messageId, Channel channel);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The phone of an SMS just sent could not be registered for replies; the next dispatch registers it")]
+    private static partial void LogPhoneNotIndexed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Feedback on message {MessageId} by {Channel}: {Outcome}")]
     private static partial void LogFeedback(ILogger logger, string messageId, Channel channel, DeliveryOutcome outcome);
