@@ -6,7 +6,7 @@ namespace Recouvrement.Api.Hosting;
 
 /// <summary>
 /// OpenTelemetry for every process (silo or API alone): Orleans' meters and activity sources, ASP.NET Core and
-/// HttpClient, the engine's <c>Recouvrement</c> meter, with Prometheus <c>/metrics</c> always and OTLP when
+/// HttpClient, the .NET runtime (GC pauses, thread pool queue), the engine's <c>Recouvrement</c> meter, with Prometheus <c>/metrics</c> always and OTLP when
 /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set; and the health endpoints <c>/health/live</c> and <c>/health/ready</c>.
 /// </summary>
 public static class Telemetry
@@ -19,7 +19,7 @@ public static class Telemetry
         builder.Services.AddOpenTelemetry()
             .WithMetrics(m =>
             {
-                m.AddMeter("Microsoft.Orleans", EngineMeter).AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddPrometheusExporter();
+                m.AddMeter("Microsoft.Orleans", EngineMeter, "System.Runtime").AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddPrometheusExporter();
                 metrics?.Invoke(m);
                 if (otlp)
                 {
