@@ -14,7 +14,7 @@ public static class DueBurstScenario
 {
     public sealed record Options(int Cases, int Batch, int Concurrency, double Speed);
 
-    private static readonly DateTimeOffset Start = new(2026, 11, 3, 0, 0, 0, TimeSpan.FromHours(1)); // Tuesday 00:00 in Paris
+    private static readonly DateTimeOffset Start = new(2026, 11, 3, 18, 0, 0, TimeSpan.FromHours(1)); // Tuesday 18:00 in Paris: six engine hours to feed
     private static readonly DateTimeOffset Steps = new(2026, 11, 4, 0, 0, 0, TimeSpan.FromHours(1)); // D+1: every case steps
     private static readonly DateTimeOffset Window = new(2026, 11, 4, 8, 0, 0, TimeSpan.FromHours(1)); // the send window opens
 
@@ -74,6 +74,13 @@ public static class DueBurstScenario
             report.Notes.Add("the feed ended after the cases' step time: raise --speed's margin or lower --cases");
         }
 
+        var perSecond = new long[(int)Math.Ceiling(drain.TotalSeconds) + 1];
+        foreach (var arrival in providers.Arrivals)
+        {
+            perSecond[Math.Clamp((int)((arrival - openTimestamp) / Stopwatch.Frequency), 0, perSecond.Length - 1)]++;
+        }
+
+        report.Notes.Add("messages at the providers in each second after the window opened: " + string.Join(" ", perSecond));
         report.Notes.Add("target: 100,000 due cases handled in <= 30 s (due_cases_per_second >= 3,333)");
         await Baselines.AddAsync(report, engine.ConnectionString, baselineSeconds, options.Concurrency);
         report.Ratio("messages_per_second", Baselines.PgBench);
