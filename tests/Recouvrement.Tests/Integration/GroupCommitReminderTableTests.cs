@@ -16,11 +16,8 @@ public sealed class GroupCommitReminderTableTests
     public async Task Writes_are_read_back_by_the_ado_net_table_with_its_etags_and_ring_hashes()
     {
         await using var database = await PostgresDatabase.CreateAsync();
-        await new SchemaMigrator(database.ConnectionString, NullLogger<SchemaMigrator>.Instance).StartAsync(CancellationToken.None);
-        var adoNet = AdoNetTable(database.ConnectionString);
-        await using var table = new GroupCommitReminderTable(adoNet, database.ConnectionString, "svc",
-            new StorageWriteOptions { MaxBatch = 100, Writers = 1 }, NullLogger<GroupCommitReminderTable>.Instance);
-        await table.StartAsync();
+        var (adoNet, table) = await TablesAsync(database, maxBatch: 100);
+        await using var _ = table;
 
         var grain = GrainId.Create("debtor", "c1/P-1");
         var start = new DateTime(2026, 11, 4, 7, 0, 0, DateTimeKind.Utc);
@@ -53,11 +50,8 @@ public sealed class GroupCommitReminderTableTests
     public async Task Writes_asked_together_share_transactions_and_apply_in_the_order_asked()
     {
         await using var database = await PostgresDatabase.CreateAsync();
-        await new SchemaMigrator(database.ConnectionString, NullLogger<SchemaMigrator>.Instance).StartAsync(CancellationToken.None);
-        var adoNet = AdoNetTable(database.ConnectionString);
-        await using var table = new GroupCommitReminderTable(adoNet, database.ConnectionString, "svc",
-            new StorageWriteOptions { MaxBatch = 500, Writers = 1 }, NullLogger<GroupCommitReminderTable>.Instance);
-        await table.StartAsync();
+        var (adoNet, table) = await TablesAsync(database, maxBatch: 500);
+        await using var _ = table;
         var start = new DateTime(2026, 11, 4, 23, 0, 0, DateTimeKind.Utc);
 
         // One reminder registered, moved, removed at its second version and registered again, all asked at once.
@@ -87,6 +81,17 @@ public sealed class GroupCommitReminderTableTests
 
     private static ReminderEntry Entry(GrainId grain, string name, DateTime start) =>
         new() { GrainId = grain, ReminderName = name, StartAt = start, Period = TimeSpan.FromMinutes(30) };
+
+    /// <summary>The schema, the ADO.NET reminder table and the group-committed one in front of it (one writer, so order is kept).</summary>
+    private static async Task<(IReminderTable AdoNet, GroupCommitReminderTable Table)> TablesAsync(PostgresDatabase database, int maxBatch)
+    {
+        await new SchemaMigrator(database.ConnectionString, NullLogger<SchemaMigrator>.Instance).StartAsync(CancellationToken.None);
+        var adoNet = AdoNetTable(database.ConnectionString);
+        var table = new GroupCommitReminderTable(adoNet, database.ConnectionString, "svc",
+            new StorageWriteOptions { MaxBatch = maxBatch, Writers = 1 }, NullLogger<GroupCommitReminderTable>.Instance);
+        await table.StartAsync();
+        return (adoNet, table);
+    }
 
     /// <summary>The Orleans ADO.NET reminder table (an internal type) as the silo builds it.</summary>
     private static IReminderTable AdoNetTable(string connectionString)
