@@ -45,7 +45,7 @@ public static class EngineSilo
             });
             if (writes.GroupCommit)
             {
-                // Grains write through the group commit, which reads and clears through the ADO.NET provider.
+                // Grains read and write through the group commit, which clears (and reads, with GroupReads off) through the ADO.NET provider.
                 silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Default, (sp, _) => new Storage.GroupCommitGrainStorage(
                     sp.GetRequiredKeyedService<IGrainStorage>(adoNetName),
                     connectionString,
@@ -61,7 +61,7 @@ public static class EngineSilo
             });
             if (writes.GroupCommit)
             {
-                // Reminder writes are group-committed too; reads stay with the ADO.NET reminder table.
+                // Reminder writes and single-reminder reads are grouped too; range reads stay with the ADO.NET reminder table.
                 var adoNetTable = silo.Services.Last(d => d.ServiceType == typeof(IReminderTable));
                 silo.Services.Remove(adoNetTable);
                 silo.Services.AddSingleton<IReminderTable>(sp => new Storage.GroupCommitReminderTable(
