@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.Configuration;
 using Orleans.Reminders;
+using Orleans.Reminders.Diagnostics;
 using Orleans.Storage;
 using Orleans.TestingHost;
 using Recouvrement.Calendar;
@@ -24,12 +25,17 @@ public sealed class FakeClockCluster : IAsyncDisposable
     private readonly List<string> _cases = [];
     private readonly List<string> _debtors = [];
 
+    private readonly ReminderTicks _ticks;
+    private readonly IDisposable _tickEvents;
+
     private FakeClockCluster(InProcessTestCluster cluster, FakeTimeProvider clock, RecordingChannel channel, string outbox)
     {
         _cluster = cluster;
         Clock = clock;
         Channel = channel;
         OutboxFolder = outbox;
+        _ticks = new ReminderTicks(cluster.Silos[0].SiloAddress);
+        _tickEvents = ReminderEvents.AllEvents.Subscribe(_ticks);
     }
 
     public FakeTimeProvider Clock { get; }
@@ -131,8 +137,46 @@ public sealed class FakeClockCluster : IAsyncDisposable
                     Clock.Advance(Nudge);
                     return await Snapshot();
                 },
-                after => !SameSchedule(before, after) || !after.Values.Any(t => t is { } at && at <= Now),
+                after => _ticks.Settled && (!SameSchedule(before, after) || !after.Values.Any(t => t is { } at && at <= Now)),
                 HandlingDeadline, $"the timers due at {Now:O} to be handled");
+        }
+    }
+
+    /// <summary>
+    /// Whether every reminder tick of this cluster's silo has been delivered and its reminder has armed its next
+    /// wait. The clock must not reach a reminder's next occurrence before that: the reminder service computes the
+    /// next tick from the clock once the tick returns, and a clock already past it skips to the one after.
+    /// </summary>
+    private sealed class ReminderTicks(SiloAddress silo) : IObserver<ReminderEvents.ReminderEvent>
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<(GrainId, string), bool> _busy = new();
+
+        public bool Settled => _busy.IsEmpty;
+
+        public void OnNext(ReminderEvents.ReminderEvent value)
+        {
+            if (!silo.Equals(value.SiloAddress))
+            {
+                return;
+            }
+
+            switch (value)
+            {
+                case ReminderEvents.TickFiring:
+                    _busy[(value.GrainId, value.ReminderName)] = true;
+                    break;
+                case ReminderEvents.LocalReminderTickWaitArmed or ReminderEvents.LocalReminderStopped:
+                    _busy.TryRemove((value.GrainId, value.ReminderName), out _);
+                    break;
+            }
+        }
+
+        public void OnCompleted()
+        {
+        }
+
+        public void OnError(Exception error)
+        {
         }
     }
 
@@ -160,6 +204,7 @@ public sealed class FakeClockCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _tickEvents.Dispose();
         await _cluster.DisposeAsync();
         Directory.Delete(OutboxFolder, recursive: true);
     }
