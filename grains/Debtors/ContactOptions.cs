@@ -30,6 +30,12 @@ public sealed class ContactOptions
     /// <summary>When a provider asks to retry without saying when, the dispatch is tried again after this. Default: 15 minutes.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// At most this many debtors of one silo dispatch at once; the others wait their turn in memory, their reminder
+    /// tick already answered. Default: 256.
+    /// </summary>
+    public int MaxConcurrentDispatches { get; set; } = 256;
+
     public int MaxPerPeriod(Channel channel) => channel switch
     {
         Channel.Sms => MaxSmsPerPeriod,

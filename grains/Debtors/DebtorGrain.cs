@@ -24,6 +24,7 @@ public sealed partial class DebtorGrain(
     [FromKeyedServices(EngineClock.Key)] TimeProvider clock,
     IMessageChannel channel,
     PaymentLinks links,
+    DispatchSlots slots,
     IOptions<ContactOptions> options,
     IOptions<AgencyOptions> agency,
     ILogger<DebtorGrain> logger) : Grain, IDebtorGrain, IRemindable, IIncomingGrainCallFilter
@@ -185,11 +186,43 @@ public sealed partial class DebtorGrain(
         return true;
     }
 
-    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    /// <summary>
+    /// A tick only starts the dispatch, on a grain timer, and is answered at once: when a whole backlog falls due
+    /// together, ticks that waited behind the others' dispatches past Orleans' response timeout were dropped as
+    /// expired and their debtors waited for the next tick. The reminder, removed or moved only at the dispatch's
+    /// end, still covers a silo that dies before it.
+    /// </summary>
+    public Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName == DispatchReminder)
+        if (reminderName == DispatchReminder && dispatching is null)
         {
-            await Dispatch();
+            dispatching = this.RegisterGrainTimer(static (grain, _) => grain.DispatchInTurn(), this, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private IGrainTimer? dispatching;
+
+    /// <summary>Runs one dispatch once the silo's limit on concurrent dispatches lets it (<see cref="DispatchSlots"/>).</summary>
+    private async Task DispatchInTurn()
+    {
+        try
+        {
+            await slots.WaitAsync();
+            try
+            {
+                await Dispatch();
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }
+        finally
+        {
+            dispatching?.Dispose();
+            dispatching = null;
         }
     }
 
