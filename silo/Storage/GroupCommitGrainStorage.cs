@@ -25,8 +25,8 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IAsyncDispo
     private readonly NpgsqlDataSource dataSource;
     private readonly GrainStateTable table;
     private readonly string serviceId;
-    private readonly CommitQueue<PendingWrite, int?> queue;
-    private readonly CommitQueue<GrainStateRow, (byte[]? Payload, int? Version)>? reads;
+    private readonly BatchQueue<PendingWrite, int?> queue;
+    private readonly BatchQueue<GrainStateRow, (byte[]? Payload, int? Version)>? reads;
 
     public GroupCommitGrainStorage(IGrainStorage inner, string connectionString, AdoNetGrainStorageOptions options, string serviceId,
         StorageWriteOptions settings, ILogger<GroupCommitGrainStorage> logger)
@@ -35,10 +35,10 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IAsyncDispo
         table = new GrainStateTable(options, serviceId, InnerName);
         this.serviceId = serviceId;
         dataSource = NpgsqlDataSource.Create(connectionString);
-        queue = new CommitQueue<PendingWrite, int?>(settings.MaxBatch, settings.Writers, CommitAsync, (e, count) => LogBatchFailed(logger, e, count));
+        queue = new BatchQueue<PendingWrite, int?>(settings.MaxBatch, settings.Writers, CommitAsync, (e, count) => LogBatchFailed(logger, e, count));
         if (settings.GroupReads)
         {
-            reads = new CommitQueue<GrainStateRow, (byte[]?, int?)>(settings.MaxBatch, settings.Writers, ReadBatchAsync, (e, count) => LogReadBatchFailed(logger, e, count));
+            reads = new BatchQueue<GrainStateRow, (byte[]?, int?)>(settings.MaxBatch, settings.Writers, ReadBatchAsync, (e, count) => LogReadBatchFailed(logger, e, count));
         }
     }
 
@@ -57,7 +57,7 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IAsyncDispo
             return;
         }
 
-        var (payload, version) = await reads.WriteAsync(table.KeyOf(stateName, grainId, grainState));
+        var (payload, version) = await reads.EnqueueAsync(table.KeyOf(stateName, grainId, grainState));
         table.Apply(grainState, payload, version);
     }
 
@@ -79,7 +79,7 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IAsyncDispo
 
         int? expected = string.IsNullOrWhiteSpace(grainState.ETag) ? null : int.Parse(grainState.ETag, System.Globalization.CultureInfo.InvariantCulture);
         var write = new PendingWrite(table.Row(stateName, grainId, grainState), expected);
-        var version = await queue.WriteAsync(write);
+        var version = await queue.EnqueueAsync(write);
         if (version is null)
         {
             throw new InconsistentStateException(

@@ -20,16 +20,16 @@ public sealed partial class GroupCommitReminderTable : IReminderTable, IAsyncDis
     private readonly IReminderTable inner;
     private readonly NpgsqlDataSource dataSource;
     private readonly string serviceId;
-    private readonly CommitQueue<ReminderWrite, int?> queue;
-    private readonly CommitQueue<(GrainId Grain, string Name), ReminderEntry?> reads;
+    private readonly BatchQueue<ReminderWrite, int?> queue;
+    private readonly BatchQueue<(GrainId Grain, string Name), ReminderEntry?> reads;
 
     public GroupCommitReminderTable(IReminderTable inner, string connectionString, string serviceId, StorageWriteOptions settings, ILogger<GroupCommitReminderTable> logger)
     {
         this.inner = inner;
         this.serviceId = serviceId;
         dataSource = NpgsqlDataSource.Create(connectionString);
-        queue = new CommitQueue<ReminderWrite, int?>(settings.MaxBatch, settings.Writers, CommitAsync, (e, count) => LogBatchFailed(logger, e, count));
-        reads = new CommitQueue<(GrainId, string), ReminderEntry?>(settings.MaxBatch, settings.Writers, ReadBatchAsync, (e, count) => LogReadBatchFailed(logger, e, count));
+        queue = new BatchQueue<ReminderWrite, int?>(settings.MaxBatch, settings.Writers, CommitAsync, (e, count) => LogBatchFailed(logger, e, count));
+        reads = new BatchQueue<(GrainId, string), ReminderEntry?>(settings.MaxBatch, settings.Writers, ReadBatchAsync, (e, count) => LogReadBatchFailed(logger, e, count));
     }
 
     /// <summary>Transactions committed so far.</summary>
@@ -44,14 +44,14 @@ public sealed partial class GroupCommitReminderTable : IReminderTable, IAsyncDis
     public Task<ReminderTableData> ReadRows(uint begin, uint end) => inner.ReadRows(begin, end);
 
     /// <summary>One reminder; the ones asked at the same moment (every debtor of a burst looking up its own) share one query.</summary>
-    public Task<ReminderEntry?> ReadRow(GrainId grainId, string reminderName) => reads.WriteAsync((grainId, reminderName));
+    public Task<ReminderEntry?> ReadRow(GrainId grainId, string reminderName) => reads.EnqueueAsync((grainId, reminderName));
 
     public Task TestOnlyClearTable() => inner.TestOnlyClearTable();
 
     public async Task<string?> UpsertRow(ReminderEntry entry)
     {
         var start = entry.StartAt.Kind == DateTimeKind.Utc ? entry.StartAt : DateTime.SpecifyKind(entry.StartAt, DateTimeKind.Utc);
-        var version = await queue.WriteAsync(new ReminderWrite(Key(entry.GrainId), entry.ReminderName, Hash(entry.GrainId), start, (long)entry.Period.TotalMilliseconds, null));
+        var version = await queue.EnqueueAsync(new ReminderWrite(Key(entry.GrainId), entry.ReminderName, Hash(entry.GrainId), start, (long)entry.Period.TotalMilliseconds, null));
         return version?.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
@@ -62,7 +62,7 @@ public sealed partial class GroupCommitReminderTable : IReminderTable, IAsyncDis
             return false;
         }
 
-        return await queue.WriteAsync(new ReminderWrite(Key(grainId), reminderName, Hash(grainId), default, 0, version)) is not null;
+        return await queue.EnqueueAsync(new ReminderWrite(Key(grainId), reminderName, Hash(grainId), default, 0, version)) is not null;
     }
 
     /// <summary>The row key and hash the ADO.NET reminder table uses for a grain (its id as text, its uniform hash as int4).</summary>

@@ -3,15 +3,16 @@ using System.Threading.Channels;
 namespace Recouvrement.Silo.Storage;
 
 /// <summary>
-/// Group commit: writes queued from many callers at once are taken in batches of at most <c>maxBatch</c>, each
-/// batch committed by one call of <c>commit</c> (one transaction), by <c>writers</c> loops in parallel. Each
-/// caller gets its own write's result once the batch is durable, or the batch's error.
+/// Group commit (and grouped reads): items queued from many callers at once are taken in batches of at most
+/// <c>maxBatch</c>, each batch handled by one call of <c>commit</c> (one transaction or one query), by
+/// <c>writers</c> loops in parallel. Each caller gets its own item's result once its batch is done (durable, for
+/// writes), or the batch's error.
 /// </summary>
 /// <remarks>
 /// Under light load a batch is one write and nothing waits for company; under a burst the cost of a round trip
 /// and a WAL flush is spread over the batch.
 /// </remarks>
-internal sealed class CommitQueue<TWrite, TResult> : IAsyncDisposable
+internal sealed class BatchQueue<TWrite, TResult> : IAsyncDisposable
 {
     private readonly Channel<Pending> queue = Channel.CreateUnbounded<Pending>();
     private readonly Func<IReadOnlyList<TWrite>, Task<TResult[]>> commit;
@@ -22,7 +23,7 @@ internal sealed class CommitQueue<TWrite, TResult> : IAsyncDisposable
 
     /// <param name="commit">Commits a batch in one transaction; returns one result per write, in order.</param>
     /// <param name="failed">Told of a failed batch and its size, before each of its callers gets the error.</param>
-    public CommitQueue(int maxBatch, int writers, Func<IReadOnlyList<TWrite>, Task<TResult[]>> commit, Action<Exception, int> failed)
+    public BatchQueue(int maxBatch, int writers, Func<IReadOnlyList<TWrite>, Task<TResult[]>> commit, Action<Exception, int> failed)
     {
         this.maxBatch = Math.Max(1, maxBatch);
         this.commit = commit;
@@ -33,7 +34,7 @@ internal sealed class CommitQueue<TWrite, TResult> : IAsyncDisposable
     /// <summary>Transactions committed so far.</summary>
     public long Commits => Interlocked.Read(ref commits);
 
-    public Task<TResult> WriteAsync(TWrite write)
+    public Task<TResult> EnqueueAsync(TWrite write)
     {
         var pending = new Pending(write);
         return queue.Writer.TryWrite(pending)
