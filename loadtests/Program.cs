@@ -38,9 +38,10 @@ var seconds = Int("--seconds", 30, "how long the reads run");
 var ingestConcurrency = Int("--ingest-concurrency", 2, "ingest requests in flight during the reads");
 var mixBatch = Int("--batch", 500, "cases per ingest request");
 var ingestRate = Int("--ingest-rate", 0, "cases/s fed during the reads, paced (0: as fast as --ingest-concurrency allows)");
-var mix = new Command("query-mix", "reads of cases and debtors at a fixed rate while ingest runs") { seeded, rate, seconds, ingestConcurrency, mixBatch, ingestRate };
+var warmUp = Int("--warmup", 10, "seconds of the same reads and ingest on other cases before the measured seconds (0: none)");
+var mix = new Command("query-mix", "reads of cases and debtors at a fixed rate while ingest runs") { seeded, rate, seconds, ingestConcurrency, mixBatch, ingestRate, warmUp };
 mix.SetAction((result, _) => Finish(QueryMixScenario.RunAsync(
-    new QueryMixScenario.Options(result.GetValue(seeded), result.GetValue(rate), result.GetValue(seconds), result.GetValue(ingestConcurrency), result.GetValue(mixBatch), result.GetValue(ingestRate)),
+    new QueryMixScenario.Options(result.GetValue(seeded), result.GetValue(rate), result.GetValue(seconds), result.GetValue(ingestConcurrency), result.GetValue(mixBatch), result.GetValue(ingestRate), result.GetValue(warmUp)),
     result.GetValue(baselineSeconds), result.GetValue(json)), result.GetValue(json)));
 
 var scaleCases = Int("--cases", 1_000_000, "open, idle cases");
