@@ -52,7 +52,11 @@ public static class SiloHost
         builder.UseOrleans(silo =>
         {
             silo.ConfigureEngine(configuration);
-            silo.AddActivityPropagation();
+            if (Api.Hosting.Telemetry.TracesExported(configuration))
+            {
+                silo.AddActivityPropagation();
+            }
+
             silo.AddDashboard();
             if (configuration.GetValue<bool>("Recouvrement:Cluster:Kubernetes"))
             {
