@@ -27,9 +27,10 @@ var burstCases = Int("--cases", 20_000, "cases falling due at once");
 var burstBatch = Int("--batch", 1_000, "cases per request while feeding");
 var burstConcurrency = Int("--concurrency", 4, "requests in flight while feeding");
 var speed = new Option<double>("--speed") { Description = "engine clock speed (the feed must end before the cases step)", DefaultValueFactory = _ => 600 };
-var burst = new Command("due-burst", "a backlog of cases whose messages fall due when the send window opens, through fake providers") { burstCases, burstBatch, burstConcurrency, speed };
+var burstWarmUp = Int("--warmup-cases", 2_000, "other cases sent the evening before, not counted, so that the silo has dispatched before (0: none)");
+var burst = new Command("due-burst", "a backlog of cases whose messages fall due when the send window opens, through fake providers") { burstCases, burstBatch, burstConcurrency, speed, burstWarmUp };
 burst.SetAction((result, _) => Finish(DueBurstScenario.RunAsync(
-    new DueBurstScenario.Options(result.GetValue(burstCases), result.GetValue(burstBatch), result.GetValue(burstConcurrency), result.GetValue(speed)),
+    new DueBurstScenario.Options(result.GetValue(burstCases), result.GetValue(burstBatch), result.GetValue(burstConcurrency), result.GetValue(speed), result.GetValue(burstWarmUp)),
     result.GetValue(baselineSeconds), result.GetValue(json)), result.GetValue(json)));
 
 var seeded = Int("--seeded", 5_000, "cases stored before the reads begin");

@@ -9,14 +9,17 @@ namespace Recouvrement.LoadTests.Scenarios;
 /// engine's scaled clock, every one of them steps at Wednesday 00:00 and every debtor's e-mail and SMS fall due when
 /// the send window opens at 08:00. The messages go through fake SendGrid and Twilio servers over HTTP. Measured:
 /// messages per second from the window's opening until the backlog is empty, and each message's delay.
+/// First, unless turned off, a smaller burst of other cases already overdue goes out on the Tuesday evening, so that
+/// the measured one meets a silo that has dispatched before (its code compiled), as a silo in service has.
 /// </summary>
 public static class DueBurstScenario
 {
-    public sealed record Options(int Cases, int Batch, int Concurrency, double Speed);
+    public sealed record Options(int Cases, int Batch, int Concurrency, double Speed, int WarmUpCases = 2_000);
 
     private static readonly DateTimeOffset Start = new(2026, 11, 3, 18, 0, 0, TimeSpan.FromHours(1)); // Tuesday 18:00 in Paris: six engine hours to feed
     private static readonly DateTimeOffset Steps = new(2026, 11, 4, 0, 0, 0, TimeSpan.FromHours(1)); // D+1: every case steps
     private static readonly DateTimeOffset Window = new(2026, 11, 4, 8, 0, 0, TimeSpan.FromHours(1)); // the send window opens
+    private static readonly DateTimeOffset WarmUpWindowCloses = new(2026, 11, 3, 20, 0, 0, TimeSpan.FromHours(1));
 
     public static async Task<Report> RunAsync(Options options, int baselineSeconds, string? json)
     {
@@ -30,27 +33,46 @@ public static class DueBurstScenario
         using var http = engine.Client();
 
         DateTimeOffset RealTimeOf(DateTimeOffset engineTime) => anchor + ((engineTime - Start) / options.Speed);
+        long warmMessages = 0;
+        if (options.WarmUpCases > 0)
+        {
+            // Due on Monday: their first step (Tuesday 00:00) has passed, so they step and send while Tuesday's window is open.
+            var (warmed, _, _, _) = await IngestScenario.FeedAsync(http, new IngestScenario.Options(options.WarmUpCases, options.Batch, options.Concurrency, Csv: false, Due: "2026-11-02", CasesPerDebtor: 1), "w" + Guid.NewGuid().ToString("N")[..7]);
+            var warming = new Progress("warm-up burst");
+            var closes = RealTimeOf(WarmUpWindowCloses);
+            while (providers.Received < 2 * warmed && DateTimeOffset.UtcNow < closes)
+            {
+                warming.Show(() => $"{providers.Received:N0}/{2 * warmed:N0} messages at the providers");
+                await Task.Delay(100);
+            }
+
+            warmMessages = providers.Received;
+            warming.Done(() => $"{warmMessages:N0}/{2 * warmed:N0} messages at the providers, not counted");
+        }
+
         var (stored, ingestErrors, _, _) = await IngestScenario.FeedAsync(http, new IngestScenario.Options(options.Cases, options.Batch, options.Concurrency, Csv: false, Due: "2026-11-03", CasesPerDebtor: 1), Guid.NewGuid().ToString("N")[..8]);
         var fedInTime = DateTimeOffset.UtcNow < RealTimeOf(Steps);
 
         var expected = 2 * stored; // one e-mail and one SMS per debtor
+        long Measured() => providers.Received - warmMessages;
         var windowOpens = RealTimeOf(Window);
         var deadline = windowOpens + TimeSpan.FromMinutes(15);
         var progress = new Progress("due burst");
-        while (providers.Received < expected && DateTimeOffset.UtcNow < deadline)
+        while (Measured() < expected && DateTimeOffset.UtcNow < deadline)
         {
             var toWindow = windowOpens - DateTimeOffset.UtcNow;
             progress.Show(() => toWindow > TimeSpan.Zero
                 ? $"{stored:N0} cases fed; window opens in {toWindow.TotalSeconds:0} s"
-                : $"{providers.Received:N0}/{expected:N0} messages at the providers");
+                : $"{Measured():N0}/{expected:N0} messages at the providers");
             await Task.Delay(100);
         }
 
-        progress.Done(() => $"{providers.Received:N0}/{expected:N0} messages at the providers");
+        progress.Done(() => $"{Measured():N0}/{expected:N0} messages at the providers");
         var openTimestamp = Stopwatch.GetTimestamp() - (long)((DateTimeOffset.UtcNow - windowOpens).TotalSeconds * Stopwatch.Frequency);
         var delays = Latency.NewHistogram();
         var last = openTimestamp;
-        foreach (var arrival in providers.Arrivals)
+        var arrivals = providers.Arrivals.Skip((int)warmMessages).ToList();
+        foreach (var arrival in arrivals)
         {
             delays.RecordValue(Math.Max(0, arrival - openTimestamp));
             last = Math.Max(last, arrival);
@@ -60,22 +82,24 @@ public static class DueBurstScenario
         var report = new Report("due-burst");
         report.Settings["cases"] = options.Cases.ToString(CultureInfo.InvariantCulture);
         report.Settings["clock_speed"] = options.Speed.ToString(CultureInfo.InvariantCulture);
+        report.Settings["warm_up_cases"] = options.WarmUpCases.ToString(CultureInfo.InvariantCulture);
+        report.Figures["warm_up_messages"] = warmMessages;
         report.Settings["debtors"] = "one per case: an e-mail and an SMS each";
         report.Figures["cases_due"] = stored;
         report.Figures["messages_expected"] = expected;
-        report.Figures["messages_at_providers"] = providers.Received;
+        report.Figures["messages_at_providers"] = Measured();
         report.Figures["seconds_to_empty_backlog"] = drain.TotalSeconds;
-        report.Figures["messages_per_second"] = providers.Received / Math.Max(drain.TotalSeconds, 0.001);
-        report.Figures["due_cases_per_second"] = providers.Received / 2.0 / Math.Max(drain.TotalSeconds, 0.001);
+        report.Figures["messages_per_second"] = Measured() / Math.Max(drain.TotalSeconds, 0.001);
+        report.Figures["due_cases_per_second"] = Measured() / 2.0 / Math.Max(drain.TotalSeconds, 0.001);
         report.Latencies["message delay after the window opened"] = Latency.From(delays);
-        report.Errors = ingestErrors + (expected - providers.Received);
+        report.Errors = ingestErrors + (expected - Measured());
         if (!fedInTime)
         {
             report.Notes.Add("the feed ended after the cases' step time: raise --speed's margin or lower --cases");
         }
 
         var perSecond = new long[(int)Math.Ceiling(drain.TotalSeconds) + 1];
-        foreach (var arrival in providers.Arrivals)
+        foreach (var arrival in arrivals)
         {
             perSecond[Math.Clamp((int)((arrival - openTimestamp) / Stopwatch.Frequency), 0, perSecond.Length - 1)]++;
         }
