@@ -118,8 +118,17 @@ public static class MessageComposer
                 T($"{input.CreditorName} : {total} impayés, réf. {Cases[0].Reference}. Réglez ici : {input.Link}",
                     $"{input.CreditorName}: {total} unpaid, ref. {Cases[0].Reference}. Pay here: {input.Link}"),
             ];
-            var candidates = variants.Select(Gsm7.Transliterate).ToList();
-            return candidates.FirstOrDefault(v => Gsm7.Segments(v) <= MaxSmsSegments) ?? candidates[^1];
+            var sms = string.Empty;
+            foreach (var variant in variants)
+            {
+                sms = Gsm7.Transliterate(variant);
+                if (Gsm7.Segments(sms) <= MaxSmsSegments)
+                {
+                    break;
+                }
+            }
+
+            return sms;
         }
 
         public string Letter(bool forPaper)
