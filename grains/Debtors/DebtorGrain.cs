@@ -454,16 +454,38 @@ public sealed partial class DebtorGrain(
     private async Task WakeAt(DateTimeOffset at)
     {
         var due = at - clock.GetUtcNow();
-        await this.RegisterOrUpdateReminder(DispatchReminder, due > TimeSpan.Zero ? due : TimeSpan.Zero, RetryPeriod);
+        reminder = await this.RegisterOrUpdateReminder(DispatchReminder, due > TimeSpan.Zero ? due : TimeSpan.Zero, RetryPeriod);
     }
 
+    /// <summary>
+    /// Removes the dispatch reminder with the handle this activation registered, which spares reading it back from
+    /// the table at the end of every dispatch; without one (another activation registered it), or should the
+    /// handle be stale, it is read first.
+    /// </summary>
     private async Task StopWaking()
     {
-        if (await this.GetReminder(DispatchReminder) is { } reminder)
+        var known = reminder;
+        reminder = null;
+        if (known is not null)
         {
-            await this.UnregisterReminder(reminder);
+            try
+            {
+                await this.UnregisterReminder(known);
+                return;
+            }
+            catch (ReminderException)
+            {
+                // Moved since by someone else: read what the table holds now.
+            }
+        }
+
+        if (await this.GetReminder(DispatchReminder) is { } current)
+        {
+            await this.UnregisterReminder(current);
         }
     }
+
+    private IGrainReminder? reminder;
 
     private sealed record MessageContext(string DebtorKey, string CreditorId, string CreditorName, CreditorSettings Settings, string Link, DateTimeOffset Now);
 
