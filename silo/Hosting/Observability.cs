@@ -17,6 +17,12 @@ public static class Observability
 {
     public const string DashboardPath = "/dashboard";
 
+    /// <summary>
+    /// <c>Recouvrement:Dashboard:Enabled</c> (default true). The dashboard samples every Orleans gauge each second,
+    /// and two of them visit every activation: with 300,000 grains active in a burst that was 7 % of the silo's CPU.
+    /// </summary>
+    public static bool DashboardEnabled(IConfiguration configuration) => configuration.GetValue("Recouvrement:Dashboard:Enabled", true);
+
     public static WebApplicationBuilder AddRecouvrementObservability(this WebApplicationBuilder builder)
     {
         builder.AddRecouvrementTelemetry(metrics => metrics.AddMeter("Npgsql"), tracing => tracing.AddNpgsql());
@@ -30,7 +36,10 @@ public static class Observability
     {
         app.UseWhen(context => context.Request.Path.StartsWithSegments(DashboardPath), branch => branch.Use(RequireOperatorKey));
         app.MapRecouvrementTelemetry();
-        app.MapOrleansDashboard(routePrefix: DashboardPath);
+        if (DashboardEnabled(app.Configuration))
+        {
+            app.MapOrleansDashboard(routePrefix: DashboardPath);
+        }
         return app;
     }
 

@@ -57,7 +57,10 @@ public static class SiloHost
                 silo.AddActivityPropagation();
             }
 
-            silo.AddDashboard();
+            if (Observability.DashboardEnabled(configuration))
+            {
+                silo.AddDashboard();
+            }
             if (configuration.GetValue<bool>("Recouvrement:Cluster:Kubernetes"))
             {
                 // Pod name, IP, cluster and service ids from the pod; defunct silos' pods are watched and cleaned up.

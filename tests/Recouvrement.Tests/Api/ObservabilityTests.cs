@@ -60,3 +60,21 @@ public sealed class ObservabilityTests(EngineHost host) : IClassFixture<EngineHo
         Assert.Equal(HttpStatusCode.OK, (await operatorClient.GetAsync("/dashboard/")).StatusCode);
     }
 }
+
+/// <summary>With <c>Recouvrement:Dashboard:Enabled=false</c> there is no dashboard, even for the operator; the rest stays.</summary>
+public sealed class DashboardOffTests(DashboardOffTests.Host host) : IClassFixture<DashboardOffTests.Host>
+{
+    [Fact]
+    public async Task The_dashboard_can_be_turned_off()
+    {
+        using var operatorClient = host.Client(EngineHost.OperatorKey);
+        Assert.Equal(HttpStatusCode.NotFound, (await operatorClient.GetAsync("/dashboard/")).StatusCode);
+        using var scraper = host.Client(key: null);
+        Assert.Contains("orleans_", await scraper.GetStringAsync("/metrics"), StringComparison.Ordinal);
+    }
+
+    public sealed class Host : EngineHost
+    {
+        protected override IEnumerable<string> ExtraArgs => ["--Recouvrement:Dashboard:Enabled=false"];
+    }
+}
