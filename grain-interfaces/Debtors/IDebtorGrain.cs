@@ -37,7 +37,7 @@ public interface IDebtorGrain : IGrainWithStringKey
 }
 
 /// <summary>
-/// The debtors who were sent an SMS from the engine at one phone number (E.164), so that a STOP or START
+/// The debtors for whom the engine planned or sent an SMS at one phone number (E.164), so that a STOP or START
 /// reply reaches each of them. Keyed by the number.
 /// </summary>
 public interface IPhoneNumberGrain : IGrainWithStringKey

@@ -69,7 +69,9 @@ public sealed partial class DebtorGrain(
             return;
         }
 
-        state.State = next;
+        // The phone is registered for STOP and START replies as soon as an SMS is planned, when the case steps,
+        // rather than in the send window, where every debtor due at its opening competes for the silo.
+        state.State = next with { IndexedPhone = await IndexPhone(next, smsPlanned: request.Channels.Contains(Channel.Sms)) };
         await state.WriteStateAsync();
         if (moved is { } at)
         {
@@ -371,7 +373,8 @@ public sealed partial class DebtorGrain(
         }
 
         var next = new[] { retryAt, deferredUntil }.Where(t => t is not null).Select(t => t!.Value).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
-        var indexedPhone = await IndexPhone();
+        var texted = state.State.Details?.Phone is { } phone && state.State.Log.Exists(e => e.Channel == Channel.Sms && e.Recipient == phone);
+        var indexedPhone = await IndexPhone(state.State, texted);
         state.State = state.State with
         {
             Pending = pending,
@@ -424,16 +427,16 @@ public sealed partial class DebtorGrain(
     }
 
     /// <summary>
-    /// Registers the phone an SMS went to, so that a STOP or START reply from it finds this debtor; the phone
-    /// registered, which the dispatch's last write keeps. Should the registration fail, the answers of the
-    /// messages are still written and the next dispatch registers the phone.
+    /// Registers the debtor's phone, once an SMS is planned or sent to it, so that a STOP or START reply from it
+    /// finds this debtor; returns the phone registered, which the caller's write keeps. Should the registration
+    /// fail, the caller's write still goes ahead and the next dispatch that texts the phone registers it.
     /// </summary>
-    private async Task<string?> IndexPhone()
+    private async Task<string?> IndexPhone(DebtorState s, bool smsPlanned)
     {
-        var phone = state.State.Details?.Phone;
-        if (phone is null || phone == state.State.IndexedPhone || !state.State.Log.Exists(e => e.Channel == Channel.Sms && e.Recipient == phone))
+        var phone = s.Details?.Phone;
+        if (phone is null || phone == s.IndexedPhone || !smsPlanned)
         {
-            return state.State.IndexedPhone;
+            return s.IndexedPhone;
         }
 
         try
@@ -444,7 +447,7 @@ public sealed partial class DebtorGrain(
         catch (Exception e) when (e is OrleansException or TimeoutException or Orleans.Storage.InconsistentStateException)
         {
             LogPhoneNotIndexed(logger, e);
-            return state.State.IndexedPhone;
+            return s.IndexedPhone;
         }
     }
 
@@ -498,7 +501,7 @@ public sealed partial class DebtorGrain(
     [LoggerMessage(Level = LogLevel.Error, Message = "Channel failed on message {MessageId} by {Channel}; the dispatch's messages are now in doubt")]
     private static partial void LogChannelError(ILogger logger, Exception exception, string messageId, Channel channel);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The phone of an SMS just sent could not be registered for replies; the next dispatch registers it")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The phone of an SMS planned or sent could not be registered for replies; the next dispatch that texts it registers it")]
     private static partial void LogPhoneNotIndexed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Feedback on message {MessageId} by {Channel}: {Outcome}")]

@@ -1,13 +1,13 @@
 namespace Recouvrement.Debtors;
 
-/// <summary>What a phone number's grain persists: the debtors texted at it.</summary>
+/// <summary>What a phone number's grain persists: the debtors planned to be, or already, texted at it.</summary>
 [GenerateSerializer, Alias("rc.PhoneNumberState")]
 public sealed record PhoneNumberState
 {
     [Id(0)] public ImmutableSortedSet<string> Debtors { get; init; } = [];
 }
 
-/// <summary>The debtors texted at one phone number, so that a STOP or START reply reaches all of them.</summary>
+/// <summary>The debtors planned to be, or already, texted at one phone number, so that a STOP or START reply reaches all of them.</summary>
 [CollectionAgeLimit(Minutes = 2)]
 public sealed class PhoneNumberGrain(
     [PersistentState("phone", StorageNames.Default)] IPersistentState<PhoneNumberState> state) : Grain, IPhoneNumberGrain
