@@ -24,7 +24,7 @@ public sealed partial class DebtorGrain(
     [FromKeyedServices(EngineClock.Key)] TimeProvider clock,
     IMessageChannel channel,
     PaymentLinks links,
-    DispatchSlots slots,
+    DispatchQueue dispatches,
     IOptions<ContactOptions> options,
     IOptions<AgencyOptions> agency,
     ILogger<DebtorGrain> logger) : Grain, IDebtorGrain, IRemindable, IIncomingGrainCallFilter
@@ -189,43 +189,27 @@ public sealed partial class DebtorGrain(
     }
 
     /// <summary>
-    /// A tick only starts the dispatch, on a grain timer, and is answered at once: when a whole backlog falls due
-    /// together, ticks that waited behind the others' dispatches past Orleans' response timeout were dropped as
-    /// expired and their debtors waited for the next tick. The reminder, removed or moved only at the dispatch's
-    /// end, still covers a silo that dies before it.
+    /// A tick only puts the debtor in the silo's dispatch queue and is answered at once: when a whole backlog falls
+    /// due together, ticks that waited behind the others' dispatches past Orleans' response timeout were dropped as
+    /// expired. The reminder, removed or moved only at the dispatch's end, still covers a silo that dies before it.
     /// </summary>
     public Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName == DispatchReminder && dispatching is null)
+        if (reminderName == DispatchReminder && !queued)
         {
-            dispatching = this.RegisterGrainTimer(static (grain, _) => grain.DispatchInTurn(), this, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
+            queued = true;
+            dispatches.Enqueue(Key);
         }
 
         return Task.CompletedTask;
     }
 
-    private IGrainTimer? dispatching;
+    private bool queued;
 
-    /// <summary>Runs one dispatch once the silo's limit on concurrent dispatches lets it (<see cref="DispatchSlots"/>).</summary>
-    private async Task DispatchInTurn()
+    public Task DispatchDue()
     {
-        try
-        {
-            await slots.WaitAsync();
-            try
-            {
-                await Dispatch();
-            }
-            finally
-            {
-                slots.Release();
-            }
-        }
-        finally
-        {
-            dispatching?.Dispose();
-            dispatching = null;
-        }
+        queued = false;
+        return Dispatch();
     }
 
     private async Task Dispatch()
