@@ -14,12 +14,6 @@ public interface IDebtorGrain : IGrainWithStringKey
     /// <summary>Queues a contact for a case; it goes out in the next send window.</summary>
     Task RequestContact(ContactRequest request);
 
-    /// <summary>
-    /// Runs the dispatch whose reminder ticked, when the silo's dispatch queue reaches this debtor. Safe at any
-    /// time: it sends only what is due, in the send window.
-    /// </summary>
-    Task DispatchDue();
-
     /// <summary>Drops any queued contact for a case and, when it is settled, unlinks it.</summary>
     Task Withdraw(string caseReference, bool caseIsSettled);
 

@@ -24,7 +24,7 @@ public sealed partial class DebtorGrain(
     [FromKeyedServices(EngineClock.Key)] TimeProvider clock,
     IMessageChannel channel,
     PaymentLinks links,
-    DispatchQueue dispatches,
+    DispatchSlots slots,
     IOptions<ContactOptions> options,
     IOptions<AgencyOptions> agency,
     ILogger<DebtorGrain> logger) : Grain, IDebtorGrain, IRemindable, IIncomingGrainCallFilter
@@ -189,27 +189,43 @@ public sealed partial class DebtorGrain(
     }
 
     /// <summary>
-    /// A tick only puts the debtor in the silo's dispatch queue and is answered at once: when a whole backlog falls
-    /// due together, ticks that waited behind the others' dispatches past Orleans' response timeout were dropped as
-    /// expired. The reminder, removed or moved only at the dispatch's end, still covers a silo that dies before it.
+    /// A tick only starts the dispatch, on a grain timer, and is answered at once: when a whole backlog falls due
+    /// together, ticks that waited behind the others' dispatches past Orleans' response timeout were dropped as
+    /// expired and their debtors waited for the next tick. The reminder, removed or moved only at the dispatch's
+    /// end, still covers a silo that dies before it.
     /// </summary>
     public Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName == DispatchReminder && !queued)
+        if (reminderName == DispatchReminder && dispatching is null)
         {
-            queued = true;
-            dispatches.Enqueue(Key);
+            dispatching = this.RegisterGrainTimer(static (grain, _) => grain.DispatchInTurn(), this, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
         }
 
         return Task.CompletedTask;
     }
 
-    private bool queued;
+    private IGrainTimer? dispatching;
 
-    public Task DispatchDue()
+    /// <summary>Runs one dispatch once the silo's limit on concurrent dispatches lets it (<see cref="DispatchSlots"/>).</summary>
+    private async Task DispatchInTurn()
     {
-        queued = false;
-        return Dispatch();
+        try
+        {
+            await slots.WaitAsync();
+            try
+            {
+                await Dispatch();
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }
+        finally
+        {
+            dispatching?.Dispose();
+            dispatching = null;
+        }
     }
 
     private async Task Dispatch()

@@ -27,7 +27,7 @@ public static class EngineServices
         services.Configure<TwilioOptions>(configuration.GetSection(TwilioSection));
         services.Configure<LetterOptions>(configuration.GetSection(LettersSection));
         services.TryAddSingleton<PaymentLinks>();
-        services.TryAddSingleton<Debtors.DispatchQueue>();
+        services.TryAddSingleton<Debtors.DispatchSlots>();
         services.TryAddSingleton<Cases.ICaseBulkStore, Cases.NoBulkStore>();
 
         services.TryAddSingleton<OutboxFolderChannel>();
