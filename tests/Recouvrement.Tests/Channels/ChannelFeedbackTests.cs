@@ -26,10 +26,22 @@ public sealed class ChannelFeedbackTests : IAsyncLifetime
         _cluster = await StartAsync(Paris(2026, 11, 3, 10), _providers.EngineSettings(new Uri($"http://127.0.0.1:{apiPort}")));
         _api = await WebhookApi.StartAsync(_cluster.Grains, apiPort);
         await _cluster.CreateCase(Creditor, Drafts.Case(dueOn: DueOn));
-        await _cluster.RunUntil(Paris(2026, 11, 4, 12)); // D+1: one e-mail and one SMS
+        await _cluster.RunUntil(Paris(2026, 11, 4, 7)); // the case stepped at 00:00; the window opens at 08:00
+    }
+
+    /// <summary>D+1's window: one e-mail and one SMS.</summary>
+    private async Task FirstContact()
+    {
+        await _cluster.RunUntil(Paris(2026, 11, 4, 12));
         Assert.Single(_providers.SendGrid);
         Assert.Single(_providers.Twilio);
     }
+
+    private static Dictionary<string, string> Reply(string body) => new()
+    {
+        ["MessageSid"] = "SM99", ["AccountSid"] = FakeProviders.TwilioAccountSid, ["From"] = Phone, ["To"] = FakeProviders.TwilioFrom,
+        ["Body"] = body, ["OptOutType"] = body.ToUpperInvariant(), ["NumMedia"] = "0",
+    };
 
     public async Task DisposeAsync()
     {
@@ -47,6 +59,7 @@ public sealed class ChannelFeedbackTests : IAsyncLifetime
     [Fact]
     public async Task A_hard_bounce_disables_the_address_and_the_next_email_goes_by_sms()
     {
+        await FirstContact();
         var bounce = $$"""
             [{"email":"{{Email}}","timestamp":1795000000,"event":"bounce","type":"bounce","status":"5.1.1","reason":"550 5.1.1 user unknown","bounce_classification":"Invalid Address","sg_event_id":"ZXZ0LTE","sg_message_id":"sg-000001.filter","message_id":"{{MessageId(Channel.Email)}}","debtor":"{{Creditor}}/PAT-1"}]
             """;
@@ -71,11 +84,8 @@ public sealed class ChannelFeedbackTests : IAsyncLifetime
     [Fact]
     public async Task A_debtor_who_replied_stop_gets_no_sms_until_start()
     {
-        var stop = new Dictionary<string, string>
-        {
-            ["MessageSid"] = "SM99", ["AccountSid"] = FakeProviders.TwilioAccountSid, ["From"] = Phone, ["To"] = FakeProviders.TwilioFrom,
-            ["Body"] = "Stop", ["OptOutType"] = "STOP", ["NumMedia"] = "0",
-        };
+        await FirstContact();
+        var stop = Reply("Stop");
         Assert.Equal(HttpStatusCode.Forbidden, (await _api.PostTwilio("/webhooks/twilio/inbound", stop, token: "not-the-token")).StatusCode);
         Assert.Equal("active", Status(await Debtor(), Channel.Sms));
 
@@ -86,14 +96,30 @@ public sealed class ChannelFeedbackTests : IAsyncLifetime
         Assert.Single(_providers.Twilio);
         Assert.Equal(3, _providers.SendGrid.Count);
 
-        var start = new Dictionary<string, string>(stop) { ["Body"] = "START", ["OptOutType"] = "START" };
+        var start = Reply("START");
         Assert.Equal(HttpStatusCode.OK, (await _api.PostTwilio("/webhooks/twilio/inbound", start)).StatusCode);
         Assert.Equal("active", Status(await Debtor(), Channel.Sms));
     }
 
     [Fact]
+    public async Task A_stop_sent_before_the_first_sms_reaches_the_debtor_planned_to_get_it()
+    {
+        // The phone was registered when the case stepped and planned an SMS, before any was sent.
+        Assert.Empty(_providers.Twilio);
+        Assert.Equal([GrainKeys.Compose(Creditor, "PAT-1")], await _cluster.Grains.GetGrain<IPhoneNumberGrain>(Phone).Debtors());
+
+        Assert.Equal(HttpStatusCode.OK, (await _api.PostTwilio("/webhooks/twilio/inbound", Reply("STOP"))).StatusCode);
+        Assert.Equal("opted_out", Status(await Debtor(), Channel.Sms));
+
+        await _cluster.RunUntil(Paris(2026, 11, 4, 12)); // the window's message goes by e-mail only
+        Assert.Empty(_providers.Twilio);
+        Assert.Single(_providers.SendGrid);
+    }
+
+    [Fact]
     public async Task A_status_callback_for_a_dead_number_disables_it_and_the_next_sms_goes_by_email()
     {
+        await FirstContact();
         var callback = new Uri(_providers.Twilio[0].Form["StatusCallback"]);
         var failed = new Dictionary<string, string>
         {
@@ -123,6 +149,7 @@ public sealed class ChannelFeedbackTests : IAsyncLifetime
     [Fact]
     public async Task A_crash_between_handing_over_and_recording_never_sends_the_same_message_twice()
     {
+        await FirstContact();
         // D+8: Twilio accepts the SMS, then the silo "dies" before the answer is written.
         _cluster.Channel.AfterSend = (message, result) =>
             message.Channel == Channel.Sms && message.Cases[0].Stage == 1 ? throw new InvalidOperationException("simulated crash after the provider accepted") : result;
