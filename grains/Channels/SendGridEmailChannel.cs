@@ -37,7 +37,7 @@ public sealed partial class SendGridEmailChannel(HttpClient http, SendGridOption
     /// directly rather than through the package's <c>SendGridMessage</c>, whose Newtonsoft serialization cost a
     /// twentieth of a silo's CPU in a burst of due cases; the package still sends it.
     /// </summary>
-    internal string MailSendBody(OutgoingMessage message)
+    private string MailSendBody(OutgoingMessage message)
     {
         using var buffer = new MemoryStream(4096);
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
