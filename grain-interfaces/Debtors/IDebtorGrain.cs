@@ -34,6 +34,13 @@ public interface IDebtorGrain : IGrainWithStringKey
     /// kept in the debtor's history for the creditor. Returns whether anything changed.
     /// </summary>
     Task<bool> CorrectDetails(string? email, string? phone, PostalAddress? address);
+
+    /// <summary>
+    /// Sends what is due now, in one turn of the debtor; the debtor calls it itself when its dispatch reminder has
+    /// ticked and a dispatch slot of the silo is free. Nothing is sent outside the send window or before the
+    /// planned time: such a call only sets the reminder again.
+    /// </summary>
+    Task DispatchDue();
 }
 
 /// <summary>

@@ -189,44 +189,52 @@ public sealed partial class DebtorGrain(
     }
 
     /// <summary>
-    /// A tick only starts the dispatch, on a grain timer, and is answered at once: when a whole backlog falls due
-    /// together, ticks that waited behind the others' dispatches past Orleans' response timeout were dropped as
-    /// expired and their debtors waited for the next tick. The reminder, removed or moved only at the dispatch's
-    /// end, still covers a silo that dies before it.
+    /// A tick only starts the wait for a dispatch slot and is answered at once. The wait holds no turn of this
+    /// grain: while a whole backlog that fell due together queues for the silo's slots, the debtor still answers
+    /// reads, new contact requests and withdrawals, and the reminder's later ticks, which find it already waiting.
+    /// The dispatch itself runs in a turn of its own, through <see cref="IDebtorGrain.DispatchDue"/>. The reminder,
+    /// removed or moved only at the dispatch's end, still covers a silo that dies before it.
     /// </summary>
     public Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName == DispatchReminder && dispatching is null)
+        if (reminderName == DispatchReminder && !waitingForSlot)
         {
-            dispatching = this.RegisterGrainTimer(static (grain, _) => grain.DispatchInTurn(), this, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
+            waitingForSlot = true;
+            _ = DispatchWhenASlotIsFree();
         }
 
         return Task.CompletedTask;
     }
 
-    private IGrainTimer? dispatching;
+    private bool waitingForSlot;
 
-    /// <summary>Runs one dispatch once the silo's limit on concurrent dispatches lets it (<see cref="DispatchSlots"/>).</summary>
-    private async Task DispatchInTurn()
+    /// <summary>Waits for the silo's limit on concurrent dispatches (<see cref="DispatchSlots"/>), then dispatches in a turn of this grain.</summary>
+    private async Task DispatchWhenASlotIsFree()
     {
         try
         {
             await slots.WaitAsync();
             try
             {
-                await Dispatch();
+                await GrainFactory.GetGrain<IDebtorGrain>(Key).DispatchDue();
             }
             finally
             {
                 slots.Release();
             }
         }
+        catch (Exception e)
+        {
+            // Already logged where it matters (a channel's failure); the reminder's next tick tries again.
+            LogDispatchFailed(logger, e);
+        }
         finally
         {
-            dispatching?.Dispose();
-            dispatching = null;
+            waitingForSlot = false;
         }
     }
+
+    public Task DispatchDue() => Dispatch();
 
     private async Task Dispatch()
     {
@@ -503,6 +511,9 @@ public sealed partial class DebtorGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The phone of an SMS planned or sent could not be registered for replies; the next dispatch that texts it registers it")]
     private static partial void LogPhoneNotIndexed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "A dispatch ended in an error; the reminder's next tick tries again")]
+    private static partial void LogDispatchFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Feedback on message {MessageId} by {Channel}: {Outcome}")]
     private static partial void LogFeedback(ILogger logger, string messageId, Channel channel, DeliveryOutcome outcome);

@@ -142,6 +142,23 @@ public sealed class FakeClockCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>How many reminder ticks the grain keyed <paramref name="key"/> has received and answered.</summary>
+    public int TicksAnswered(string key) => _ticks.Answered(key);
+
+    /// <summary>
+    /// Nudges the clock forward a few milliseconds at a time until <paramref name="condition"/> holds, for a test
+    /// that must act while some work is still in progress (which <see cref="RunUntil"/> would wait out).
+    /// </summary>
+    public Task NudgeUntil(Func<bool> condition, string expectation) =>
+        Eventually.True(
+            () =>
+            {
+                Clock.Advance(Nudge);
+                return condition();
+            },
+            HandlingDeadline,
+            expectation);
+
     /// <summary>
     /// Whether every reminder tick of this cluster's silo has been delivered and its reminder has armed its next
     /// wait. The clock must not reach a reminder's next occurrence before that: the reminder service computes the
@@ -150,6 +167,9 @@ public sealed class FakeClockCluster : IAsyncDisposable
     private sealed class ReminderTicks(SiloAddress silo) : IObserver<ReminderEvents.ReminderEvent>
     {
         private readonly System.Collections.Concurrent.ConcurrentDictionary<(GrainId, string), bool> _busy = new();
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _answered = new();
+
+        public int Answered(string key) => _answered.GetValueOrDefault(key);
 
         public bool Settled => _busy.IsEmpty;
 
@@ -164,6 +184,9 @@ public sealed class FakeClockCluster : IAsyncDisposable
             {
                 case ReminderEvents.TickFiring:
                     _busy[(value.GrainId, value.ReminderName)] = true;
+                    break;
+                case ReminderEvents.TickCompleted:
+                    _answered.AddOrUpdate(value.GrainId.Key.ToString()!, 1, (_, n) => n + 1);
                     break;
                 case ReminderEvents.LocalReminderTickWaitArmed or ReminderEvents.LocalReminderStopped:
                     _busy.TryRemove((value.GrainId, value.ReminderName), out _);

@@ -20,6 +20,9 @@ public sealed class RecordingChannel : IMessageChannel
     /// <summary>Called when a message is handed over, before the real channel sees it; may throw to simulate a crash.</summary>
     public Func<OutgoingMessage, SendResult, SendResult>? AfterSend { get; set; }
 
+    /// <summary>Awaited when a message is handed over, before the real channel sees it: a test can hold a dispatch there.</summary>
+    public Func<OutgoingMessage, Task>? BeforeSend { get; set; }
+
     public RecordingChannel Over(IMessageChannel inner)
     {
         _inner = inner;
@@ -28,6 +31,11 @@ public sealed class RecordingChannel : IMessageChannel
 
     public async Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken = default)
     {
+        if (BeforeSend is { } before)
+        {
+            await before(message);
+        }
+
         var result = await (_inner ?? throw new InvalidOperationException("no channel to record")).SendAsync(message, cancellationToken);
         _attempts.Enqueue((message, result));
         if (result.Status == SendStatus.Sent)
