@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Mail;
 using System.Text;
@@ -39,7 +40,8 @@ public sealed partial class SendGridEmailChannel(HttpClient http, SendGridOption
     /// </summary>
     private string MailSendBody(OutgoingMessage message)
     {
-        using var buffer = new MemoryStream(4096);
+        var buffer = bodyBuffer ??= new ArrayBufferWriter<byte>(16 * 1024);
+        buffer.ResetWrittenCount();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
@@ -82,8 +84,12 @@ public sealed partial class SendGridEmailChannel(HttpClient http, SendGridOption
             json.WriteEndObject();
         }
 
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
+
+    /// <summary>Each thread's buffer for the JSON of a body, kept from one message to the next (the body is written synchronously).</summary>
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? bodyBuffer;
 
     private async Task<SendResult> Outcome(Response response, CancellationToken cancellationToken)
     {
@@ -139,7 +145,10 @@ public sealed partial class SendGridEmailChannel(HttpClient http, SendGridOption
     /// <summary>The plain text as simple HTML: paragraphs, headings in bold, the payment link clickable.</summary>
     private static string Html(OutgoingMessage message)
     {
-        var html = new StringBuilder("<!doctype html><html><body style=\"font-family:sans-serif;font-size:15px;line-height:1.5\">");
+        var link = WebUtility.HtmlEncode(message.PaymentLink);
+        var anchor = $"<a href=\"{link}\">{link}</a>";
+        var html = new StringBuilder(message.Body.Length * 2 + 256);
+        html.Append("<!doctype html><html><body style=\"font-family:sans-serif;font-size:15px;line-height:1.5\">");
         foreach (var line in message.Body.Split('\n'))
         {
             var text = line.TrimEnd('\r');
@@ -150,10 +159,8 @@ public sealed partial class SendGridEmailChannel(HttpClient http, SendGridOption
             }
 
             var heading = text.StartsWith(MessageComposer.Heading, StringComparison.Ordinal);
-            var encoded = WebUtility.HtmlEncode(heading ? text[MessageComposer.Heading.Length..] : text);
-            var link = WebUtility.HtmlEncode(message.PaymentLink);
-            encoded = encoded.Replace(link, $"<a href=\"{link}\">{link}</a>", StringComparison.Ordinal);
-            html.Append(heading ? $"<p><strong>{encoded}</strong></p>" : $"<p style=\"margin:0\">{encoded}</p>");
+            var encoded = WebUtility.HtmlEncode(heading ? text[MessageComposer.Heading.Length..] : text).Replace(link, anchor, StringComparison.Ordinal);
+            html.Append(heading ? "<p><strong>" : "<p style=\"margin:0\">").Append(encoded).Append(heading ? "</strong></p>" : "</p>");
         }
 
         return html.Append("</body></html>").ToString();

@@ -33,7 +33,9 @@ public sealed partial class DebtorGrain(
     private static readonly TimeSpan RetryPeriod = TimeSpan.FromMinutes(30);
     private const int FallbackRounds = 3;
 
-    private string Key => this.GetPrimaryKeyString();
+    private string Key => key ??= this.GetPrimaryKeyString();
+
+    private string? key;
 
     private ContactOptions Options => options.Value;
 

@@ -58,9 +58,15 @@ public static class DueBurstScenario
         var windowOpens = RealTimeOf(Window);
         var deadline = windowOpens + TimeSpan.FromMinutes(15);
         var progress = new Progress("due burst");
+        SiloRuntime? beforeWindow = null;
         while (Measured() < expected && DateTimeOffset.UtcNow < deadline)
         {
             var toWindow = windowOpens - DateTimeOffset.UtcNow;
+            if (beforeWindow is null && toWindow < TimeSpan.FromSeconds(3))
+            {
+                beforeWindow = await SiloRuntime.ReadAsync(http);
+            }
+
             progress.Show(() => toWindow > TimeSpan.Zero
                 ? $"{stored:N0} cases fed; window opens in {toWindow.TotalSeconds:0} s"
                 : $"{Measured():N0}/{expected:N0} messages at the providers");
@@ -68,6 +74,7 @@ public static class DueBurstScenario
         }
 
         progress.Done(() => $"{Measured():N0}/{expected:N0} messages at the providers");
+        var afterBurst = await SiloRuntime.ReadAsync(http);
         var openTimestamp = Stopwatch.GetTimestamp() - (long)((DateTimeOffset.UtcNow - windowOpens).TotalSeconds * Stopwatch.Frequency);
         var delays = Latency.NewHistogram();
         var last = openTimestamp;
@@ -91,6 +98,12 @@ public static class DueBurstScenario
         report.Figures["seconds_to_empty_backlog"] = drain.TotalSeconds;
         report.Figures["messages_per_second"] = Measured() / Math.Max(drain.TotalSeconds, 0.001);
         report.Figures["due_cases_per_second"] = Measured() / 2.0 / Math.Max(drain.TotalSeconds, 0.001);
+        if (beforeWindow is not null && stored > 0)
+        {
+            afterBurst.AddTo(report, beforeWindow, stored, "due_case");
+            report.Notes.Add("silo_* figures: the silo's runtime counters from 3 s before the window opened to the end of the burst");
+        }
+
         report.Latencies["message delay after the window opened"] = Latency.From(delays);
         report.Errors = ingestErrors + (expected - Measured());
         if (!fedInTime)

@@ -28,10 +28,19 @@ public sealed class GrainStateTable(AdoNetGrainStorageOptions options, string se
         AND s.grain_id_extension = u.grain_key
         """;
 
+    /// <summary>The UTF-8 of each state name, which is hashed for every row: encoded once (the hashers only read it).</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte[]> StateNameBytes = new();
+
     private readonly IStorageHasherPicker hashing = options.HashPicker ?? new StorageHasherPicker([new OrleansDefaultHasher()]);
 
     public GrainStateRow Row<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-        KeyOf(stateName, grainId, grainState) with { Payload = options.GrainStorageSerializer.Serialize(grainState.State).ToArray() };
+        KeyOf(stateName, grainId, grainState) with { Payload = Bytes(options.GrainStorageSerializer.Serialize(grainState.State)) };
+
+    /// <summary>The serialized state's own array when it is one, rather than <see cref="BinaryData.ToArray"/>'s copy of it.</summary>
+    private static byte[] Bytes(BinaryData data) =>
+        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(data.ToMemory(), out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : data.ToArray();
 
     /// <summary>The row's key and hashes, with no payload: what a read looks up.</summary>
     public GrainStateRow KeyOf<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
@@ -39,7 +48,7 @@ public sealed class GrainStateTable(AdoNetGrainStorageOptions options, string se
         var key = grainId.Key.ToString()!;
         var hasher = hashing.PickHasher(serviceId, providerName, stateName, grainId, grainState)
             ?? throw new InvalidOperationException("the grain storage has no hasher for this state");
-        return new GrainStateRow(stateName, grainId, key, hasher.Hash(KeyHashBytes(key)), hasher.Hash(Encoding.UTF8.GetBytes(stateName)), []);
+        return new GrainStateRow(stateName, grainId, key, hasher.Hash(KeyHashBytes(key)), hasher.Hash(StateNameBytes.GetOrAdd(stateName, Encoding.UTF8.GetBytes)), []);
     }
 
     /// <summary>Sets a grain state from its row as the ADO.NET provider does: no row or no payload is a new state.</summary>
