@@ -61,7 +61,8 @@ public static class PaymentPage
             }
         }
 
-        return new Debtor(key, view, (await creditor.GetProfile())?.Name ?? creditorId, await creditor.GetSettings(), cases);
+        var (profile, settings) = await creditor.GetProfileAndSettings();
+        return new Debtor(key, view, profile?.Name ?? creditorId, settings, cases);
     }
 
     private static string Language(HttpRequest request, Debtor? debtor) =>

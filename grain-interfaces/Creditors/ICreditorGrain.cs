@@ -46,4 +46,8 @@ public interface ICreditorGrain : IGrainWithStringKey
     Task<CreditorSettings> GetSettings();
 
     Task SetSettings(CreditorSettings settings);
+
+    /// <summary>The profile and the settings together, for what is written in the creditor's name: one call instead of two.</summary>
+    [ReadOnly]
+    Task<(CreditorProfile? Profile, CreditorSettings Settings)> GetProfileAndSettings();
 }

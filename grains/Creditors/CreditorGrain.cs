@@ -32,6 +32,9 @@ public sealed class CreditorGrain(
 
     public Task<CreditorSettings> GetSettings() => Task.FromResult(state.State.Settings ?? CreditorSettings.None);
 
+    public Task<(CreditorProfile? Profile, CreditorSettings Settings)> GetProfileAndSettings() =>
+        Task.FromResult((state.State.Profile, state.State.Settings ?? CreditorSettings.None));
+
     public async Task SetSettings(CreditorSettings settings)
     {
         state.State = state.State with { Settings = settings };

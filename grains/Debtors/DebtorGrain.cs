@@ -297,9 +297,7 @@ public sealed partial class DebtorGrain(
         }
 
         var creditorId = GrainKeys.Split(Key).CreditorId;
-        var creditorGrain = GrainFactory.GetGrain<ICreditorGrain>(creditorId);
-        var creditor = await creditorGrain.GetProfile();
-        var settings = await creditorGrain.GetSettings();
+        var (creditor, settings) = await GrainFactory.GetGrain<ICreditorGrain>(creditorId).GetProfileAndSettings();
         var link = links.LinkFor(Key, now);
         var letter = new MessageContext(Key, creditorId, creditor?.Name ?? creditorId, settings, link, now);
 
