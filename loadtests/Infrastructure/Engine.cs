@@ -26,6 +26,11 @@ public sealed class Engine : IAsyncDisposable
         _environment = environment;
     }
 
+    /// <summary>The gen0 budget per GC heap the silo's Dockerfile and Kubernetes manifest set; only the environment can.</summary>
+    public const string Gen0SizeVariable = "DOTNET_GCgen0size";
+
+    public const string SiloGen0Size = "0x20000000";
+
     public string ConnectionString { get; }
 
     public string Key { get; }
@@ -72,6 +77,13 @@ public sealed class Engine : IAsyncDisposable
             ["Recouvrement__Cluster__GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
             ["Logging__LogLevel__Default"] = "Warning",
         };
+        if (Environment.GetEnvironmentVariable(Gen0SizeVariable) is null)
+        {
+            // The silo runs as the deployment files run it (docs/operations.md); a value in this process's
+            // environment, which the silo inherits, wins.
+            environment[Gen0SizeVariable] = SiloGen0Size;
+        }
+
         foreach (var (k, v) in settings ?? new Dictionary<string, string>())
         {
             environment[k] = v;
