@@ -227,7 +227,7 @@ public sealed partial class DebtorGrain(
         }
         catch (Exception e)
         {
-            // Already logged where it matters (a channel's failure); the reminder's next tick tries again.
+            // The reminder, still registered, ticks again after its period (a channel's failure is also logged where it happened).
             LogDispatchFailed(logger, e);
         }
         finally
@@ -512,7 +512,7 @@ public sealed partial class DebtorGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "The phone of an SMS planned or sent could not be registered for replies; the next dispatch that texts it registers it")]
     private static partial void LogPhoneNotIndexed(ILogger logger, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "A dispatch ended in an error; the reminder's next tick tries again")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A dispatch ended in an error; the reminder's next tick tries again")]
     private static partial void LogDispatchFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Feedback on message {MessageId} by {Channel}: {Outcome}")]
