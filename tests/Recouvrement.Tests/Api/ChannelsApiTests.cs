@@ -57,11 +57,7 @@ public sealed class ChannelsApiTests(EngineHost host) : IClassFixture<EngineHost
         using var api = host.Client();
         foreach (var reference in new[] { "ANS-1", "ANS-2" })
         {
-            Assert.Equal(HttpStatusCode.Created, (await api.PostAsJsonAsync("/api/v1/cases", new
-            {
-                reference, amount = 42.50m, issuedOn = "2026-09-12", dueOn = "2026-10-12",
-                debtor = new { reference = "PAT-ANS", kind = "consumer", name = "Marie Durand", email = "marie@example.org" },
-            })).StatusCode);
+            await ApiCases.Create(api, reference, "PAT-ANS");
         }
 
         var grains = host.Grains;

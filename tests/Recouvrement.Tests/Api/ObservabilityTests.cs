@@ -22,11 +22,7 @@ public sealed class ObservabilityTests(EngineHost host) : IClassFixture<EngineHo
     public async Task Metrics_carry_the_engines_own_counters_and_orleans()
     {
         using var api = host.Client();
-        Assert.Equal(HttpStatusCode.Created, (await api.PostAsJsonAsync("/api/v1/cases", new
-        {
-            reference = "MET-1", amount = 42.50m, issuedOn = "2026-09-12", dueOn = "2026-10-12",
-            debtor = new { reference = "PAT-MET", kind = "consumer", name = "Marie Durand", email = "marie@example.org" },
-        })).StatusCode);
+        await ApiCases.Create(api, "MET-1", "PAT-MET");
         Assert.Equal(HttpStatusCode.Created, (await api.PostAsJsonAsync("/api/v1/cases/MET-1/payments", new { amount = 10m, reference = "VIR-MET" })).StatusCode);
 
         using var scraper = host.Client(key: null);

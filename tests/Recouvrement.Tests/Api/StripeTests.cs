@@ -35,22 +35,12 @@ public sealed class StripeTests(EngineHost host) : IClassFixture<EngineHost>
         return await client.SendAsync(request);
     }
 
-    private async Task CreateCase(HttpClient api, string reference, string debtor)
-    {
-        var created = await api.PostAsJsonAsync("/api/v1/cases", new
-        {
-            reference, amount = 42.50m, issuedOn = "2026-09-12", dueOn = "2026-10-12",
-            debtor = new { reference = debtor, kind = "consumer", name = "Marie Durand", email = "marie@example.org" },
-        });
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-    }
-
     [Fact]
     public async Task A_paid_session_delivered_three_times_is_one_payment()
     {
         using var api = host.Client();
-        await CreateCase(api, "STR-1", "PAT-STR");
-        await CreateCase(api, "STR-2", "PAT-STR");
+        await ApiCases.Create(api, "STR-1", "PAT-STR");
+        await ApiCases.Create(api, "STR-2", "PAT-STR");
         var payload = Completed("cs_test_a1", $"{EngineHost.DemoCreditor}/PAT-STR", "STR-1:4250;STR-2:1000");
         for (var i = 0; i < 3; i++)
         {
@@ -68,7 +58,7 @@ public sealed class StripeTests(EngineHost host) : IClassFixture<EngineHost>
     public async Task A_bad_or_stale_signature_is_rejected_and_records_nothing()
     {
         using var api = host.Client();
-        await CreateCase(api, "STR-3", "PAT-STR3");
+        await ApiCases.Create(api, "STR-3", "PAT-STR3");
         var payload = Completed("cs_test_b2", $"{EngineHost.DemoCreditor}/PAT-STR3", "STR-3:4250");
         Assert.Equal(HttpStatusCode.BadRequest, (await Deliver(payload, Sign(payload, DateTimeOffset.UtcNow, secret: "whsec_someone_else"))).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await Deliver(payload, Sign(payload, DateTimeOffset.UtcNow.AddMinutes(-10)))).StatusCode);

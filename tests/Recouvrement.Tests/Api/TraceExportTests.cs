@@ -20,11 +20,7 @@ public sealed class TraceExportTests(TraceExportTests.TracedHost host) : IClassF
     public async Task Traces_and_metrics_reach_the_otlp_endpoint_when_one_is_configured()
     {
         using var api = host.Client();
-        Assert.Equal(HttpStatusCode.Created, (await api.PostAsJsonAsync("/api/v1/cases", new
-        {
-            reference = "OTLP-1", amount = 42.50m, issuedOn = "2026-09-12", dueOn = "2026-10-12",
-            debtor = new { reference = "PAT-OTLP", kind = "consumer", name = "Marie Durand", email = "marie@example.org" },
-        })).StatusCode);
+        await ApiCases.Create(api, "OTLP-1", "PAT-OTLP");
 
         await Eventually.True(() => host.Receiver.Paths.Contains("/v1/traces"), TimeSpan.FromSeconds(30), "a trace export");
         await Eventually.True(() => host.Receiver.Paths.Contains("/v1/metrics"), TimeSpan.FromSeconds(30), "a metrics export");
