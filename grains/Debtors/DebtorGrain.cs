@@ -236,9 +236,7 @@ public sealed partial class DebtorGrain(
         }
     }
 
-    public Task DispatchDue() => Dispatch();
-
-    private async Task Dispatch()
+    public async Task DispatchDue()
     {
         var now = clock.GetUtcNow();
         var receipts = new List<(ContactRequest Request, ContactReceipt Receipt)>();

@@ -27,9 +27,9 @@ public sealed class Engine : IAsyncDisposable
     }
 
     /// <summary>The gen0 budget per GC heap the silo's Dockerfile and Kubernetes manifest set; only the environment can.</summary>
-    public const string Gen0SizeVariable = "DOTNET_GCgen0size";
+    private const string Gen0SizeVariable = "DOTNET_GCgen0size";
 
-    public const string SiloGen0Size = "0x20000000";
+    private const string SiloGen0Size = "0x20000000";
 
     public string ConnectionString { get; }
 
