@@ -2,7 +2,7 @@ namespace Recouvrement.Cases;
 
 /// <summary>Everything a case persists. Ids are never renumbered: stored state depends on them.</summary>
 [GenerateSerializer, Alias("rc.CaseState")]
-public sealed record CaseState
+public sealed record CaseState : Hosting.ICensusState
 {
     [Id(0)] public CaseDraft? Draft { get; init; }
     [Id(1)] public CaseStatus Status { get; init; }
@@ -42,6 +42,9 @@ public sealed record CaseState
     [Id(20)] public int Disputes { get; init; }
 
     public bool Exists => Draft is not null;
+
+    /// <summary>Storage keeps the status beside the state, for the count of cases by status.</summary>
+    string? Hosting.ICensusState.CensusLabel => Exists ? CaseDecisions.Wire(Status) : null;
 
     public decimal Balance => Draft is null ? 0m : Math.Max(0m, Draft.Amount - Paid);
 

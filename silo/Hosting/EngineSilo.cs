@@ -72,6 +72,18 @@ public static class EngineSilo
                     sp.GetRequiredService<ILogger<Storage.GroupCommitReminderTable>>()));
             }
 
+            if (writes.GroupCommit)
+            {
+                // The count of cases by status reads the label the group commit writes beside each case's state.
+                var census = configuration.GetSection("Recouvrement:Metrics").Get<Storage.CensusOptions>() ?? new Storage.CensusOptions();
+                silo.Services.AddHostedService(sp => new Storage.CaseCensus(
+                    connectionString,
+                    sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
+                    census,
+                    sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
+                    sp.GetRequiredService<ILogger<Storage.CaseCensus>>()));
+            }
+
             // Batches of new cases are written in one transaction into the same tables (see PostgresCaseBulkStore).
             silo.Services.AddSingleton<Recouvrement.Cases.ICaseBulkStore>(sp =>
                 ActivatorUtilities.CreateInstance<Storage.PostgresCaseBulkStore>(sp, new Storage.BulkStoreTarget(connectionString, adoNetName)));

@@ -6,8 +6,11 @@ using Orleans.Storage;
 
 namespace Recouvrement.Silo.Storage;
 
-/// <summary>A grain's row of <c>orleans_grain_state</c>: its key, the provider's two hashes, and the serialized state.</summary>
-public sealed record GrainStateRow(string StateName, GrainId GrainId, string Key, int IdHash, int TypeHash, byte[] Payload);
+/// <summary>
+/// A grain's row of <c>orleans_grain_state</c>: its key, the provider's two hashes, the serialized state, and the
+/// state's census label (<see cref="Recouvrement.Hosting.ICensusState"/>), kept in our own column <c>census_label</c>.
+/// </summary>
+public sealed record GrainStateRow(string StateName, GrainId GrainId, string Key, int IdHash, int TypeHash, byte[] Payload, string? Label = null);
 
 /// <summary>
 /// Writes rows of <c>orleans_grain_state</c> exactly as the Orleans ADO.NET storage provider does, for the code that
@@ -34,7 +37,11 @@ public sealed class GrainStateTable(AdoNetGrainStorageOptions options, string se
     private readonly IStorageHasherPicker hashing = options.HashPicker ?? new StorageHasherPicker([new OrleansDefaultHasher()]);
 
     public GrainStateRow Row<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-        KeyOf(stateName, grainId, grainState) with { Payload = Bytes(options.GrainStorageSerializer.Serialize(grainState.State)) };
+        KeyOf(stateName, grainId, grainState) with
+        {
+            Payload = Bytes(options.GrainStorageSerializer.Serialize(grainState.State)),
+            Label = grainState.State is Recouvrement.Hosting.ICensusState census ? census.CensusLabel : null,
+        };
 
     /// <summary>The serialized state's own array when it is one, rather than <see cref="BinaryData.ToArray"/>'s copy of it.</summary>
     private static byte[] Bytes(BinaryData data) =>
@@ -109,11 +116,12 @@ public sealed class GrainStateTable(AdoNetGrainStorageOptions options, string se
         command.Parameters.Add(new NpgsqlParameter<int[]>("type_hashes", [.. rows.Select(r => r.TypeHash)]));
     }
 
-    /// <summary>Adds the key arrays and <c>@payloads</c>.</summary>
+    /// <summary>Adds the key arrays, <c>@payloads</c> and <c>@labels</c>.</summary>
     public void AddRows(NpgsqlCommand command, IReadOnlyList<GrainStateRow> rows)
     {
         AddKeys(command, rows);
         command.Parameters.Add(new NpgsqlParameter<byte[][]>("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { TypedValue = [.. rows.Select(r => r.Payload)] });
+        command.Parameters.Add(new NpgsqlParameter<string?[]>("labels", NpgsqlDbType.Array | NpgsqlDbType.Text) { TypedValue = [.. rows.Select(r => r.Label)] });
     }
 
     /// <summary>Inserts at version 1 every row whose grain has none yet; returns the (state name, key) of those inserted.</summary>
@@ -122,9 +130,9 @@ public sealed class GrainStateTable(AdoNetGrainStorageOptions options, string se
         await using var command = new NpgsqlCommand("""
             INSERT INTO orleans_grain_state
                 (service_id, grain_type_hash, grain_id_hash, grain_id_n0, grain_id_n1,
-                 grain_type, grain_id_extension, payload, version)
-            SELECT @service_id, u.type_hash, u.id_hash, 0, 0, u.grain_type, u.grain_key, u.payload, 1
-            FROM unnest(@types, @keys, @id_hashes, @type_hashes, @payloads) AS u(grain_type, grain_key, id_hash, type_hash, payload)
+                 grain_type, grain_id_extension, payload, version, census_label)
+            SELECT @service_id, u.type_hash, u.id_hash, 0, 0, u.grain_type, u.grain_key, u.payload, 1, u.label
+            FROM unnest(@types, @keys, @id_hashes, @type_hashes, @payloads, @labels) AS u(grain_type, grain_key, id_hash, type_hash, payload, label)
             ON CONFLICT DO NOTHING
             RETURNING grain_type, grain_id_extension
             """, connection, transaction);

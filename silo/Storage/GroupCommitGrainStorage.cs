@@ -103,9 +103,9 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IAsyncDispo
         {
             await using var update = new NpgsqlCommand($"""
                 UPDATE orleans_grain_state AS s
-                SET payload = u.payload, version = s.version + 1, modified_on = now()
-                FROM unnest(@types, @keys, @id_hashes, @type_hashes, @payloads, @slots, @versions)
-                     AS u(grain_type, grain_key, id_hash, type_hash, payload, slot, expected)
+                SET payload = u.payload, census_label = u.label, version = s.version + 1, modified_on = now()
+                FROM unnest(@types, @keys, @id_hashes, @type_hashes, @payloads, @labels, @slots, @versions)
+                     AS u(grain_type, grain_key, id_hash, type_hash, payload, label, slot, expected)
                 WHERE {GrainStateTable.KeyMatch}
                   AND s.version = u.expected
                 RETURNING u.slot, s.version

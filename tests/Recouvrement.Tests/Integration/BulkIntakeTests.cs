@@ -33,6 +33,7 @@ public sealed class BulkIntakeTests
             ["Recouvrement__Clock__Speed"] = "21600",
             ["Recouvrement__Clock__Start"] = "2026-11-03T09:00:00Z", // Tuesday 10:00 in Paris
             ["Recouvrement__Clock__Anchor"] = DateTimeOffset.UtcNow.ToString("O"),
+            ["Recouvrement__Metrics__CensusSeconds"] = "1",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__Recouvrement.Cases.CaseIntakeGrain"] = "Information",
         };
@@ -66,6 +67,10 @@ public sealed class BulkIntakeTests
             Assert.Equal(["created", "created", "created", "created", "duplicate", "conflict"],
                 second["items"]!.AsArray().Select(i => i!["status"]!.GetValue<string>()));
 
+            // Counted by status from storage: the cases written in bulk and those written by their grains alike.
+            using var scraper = new HttpClient { BaseAddress = silo.Address };
+            await Eventually.Get(() => Census(scraper), c => c.GetValueOrDefault("active") == 5 && c.Values.Sum() == 5, TimeSpan.FromSeconds(30), "five active cases in the census");
+
             var lines = await File.ReadAllLinesAsync(log);
             Assert.Contains(lines, l => l.Contains("stored 1 of 1 cases", StringComparison.Ordinal));
             Assert.Contains(lines, l => l.Contains("stored 3 of 5 cases", StringComparison.Ordinal));
@@ -93,6 +98,17 @@ public sealed class BulkIntakeTests
             }
 
             Assert.Equal(1, (await api.GetFromJsonAsync<JsonObject>("/api/v1/cases/B-2"))!["stage"]!.GetValue<int>());
+
+            // Each change of status moves its case in the census: paid, held, cancelled.
+            Assert.Equal(HttpStatusCode.Created, (await api.PostAsJsonAsync("/api/v1/cases/A-1/payments", new { amount = 31m, reference = "VIR-CENSUS" })).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await api.PostAsync("/api/v1/cases/B-1/hold", null)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync("/api/v1/cases/C-1/cancel", new { reason = "billing error" })).StatusCode);
+            var census = await Eventually.Get(() => Census(scraper), c => c.GetValueOrDefault("active") == 2, TimeSpan.FromSeconds(30), "the census to see the three changes");
+            Assert.Equal(1, census["paid"]);
+            Assert.Equal(1, census["on_hold"]);
+            Assert.Equal(1, census["closed"]);
+            Assert.Equal(0, census["disputed"]); // every status is published, those with no case at zero
+            Assert.Equal(5, census.Values.Sum());
         }
         finally
         {
@@ -105,6 +121,25 @@ public sealed class BulkIntakeTests
         reference, amount, currency = "EUR", issuedOn = "2026-09-01", dueOn,
         debtor = new { reference = debtor, kind = "consumer", name = "Marie Durand", email = $"{debtor.ToLowerInvariant()}@example.org" },
     };
+
+    /// <summary>The <c>recouvrement_cases</c> gauge from the silo's Prometheus scrape, by status; empty before its first count.</summary>
+    private static async Task<Counts> Census(HttpClient scraper)
+    {
+        var text = await scraper.GetStringAsync("/metrics");
+        var census = new Counts();
+        foreach (var line in text.Split('\n').Where(l => l.StartsWith("recouvrement_cases{", StringComparison.Ordinal)))
+        {
+            var status = System.Text.RegularExpressions.Regex.Match(line, "status=\"([a-z_]+)\"").Groups[1].Value;
+            census[status] = long.Parse(line[(line.IndexOf('}', StringComparison.Ordinal) + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return census;
+    }
+
+    private sealed class Counts() : Dictionary<string, long>(StringComparer.Ordinal)
+    {
+        public override string ToString() => string.Join(", ", this.Select(c => $"{c.Key}={c.Value}"));
+    }
 
     private static async Task<JsonObject> Post(HttpClient api, object[] batch)
     {
