@@ -23,20 +23,9 @@ public sealed class BulkIntakeTests
         await using var database = await PostgresDatabase.CreateAsync();
         var outbox = Directory.CreateTempSubdirectory("recouvrement-bulk-outbox-").FullName;
         var log = Path.Combine(Path.GetTempPath(), $"recouvrement-bulk-{database.Name}.log");
-        var environment = new Dictionary<string, string>
-        {
-            ["ConnectionStrings__Recouvrement"] = database.ConnectionString,
-            ["Recouvrement__Demo__ApiKey"] = Key,
-            ["Recouvrement__Outbox__Path"] = outbox,
-            ["Recouvrement__Cluster__SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Recouvrement__Cluster__GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Recouvrement__Clock__Speed"] = "21600",
-            ["Recouvrement__Clock__Start"] = "2026-11-03T09:00:00Z", // Tuesday 10:00 in Paris
-            ["Recouvrement__Clock__Anchor"] = DateTimeOffset.UtcNow.ToString("O"),
-            ["Recouvrement__Metrics__CensusSeconds"] = "1",
-            ["Logging__LogLevel__Default"] = "Warning",
-            ["Logging__LogLevel__Recouvrement.Cases.CaseIntakeGrain"] = "Information",
-        };
+        var environment = SiloProcess.WithClusterPorts(SiloProcess.Environment(database.ConnectionString, Key, outbox, 21600, "2026-11-03T09:00:00Z")); // Tuesday 10:00 in Paris
+        environment["Recouvrement__Metrics__CensusSeconds"] = "1";
+        environment["Logging__LogLevel__Recouvrement.Cases.CaseIntakeGrain"] = "Information";
 
         try
         {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -27,29 +26,17 @@ public sealed class FailoverTests
         await using var database = await PostgresDatabase.CreateAsync();
         var outbox = Directory.CreateTempSubdirectory("recouvrement-failover-outbox-").FullName;
         var log = Path.Combine(Path.GetTempPath(), $"recouvrement-failover-{database.Name}.log");
-        var shared = new Dictionary<string, string>
-        {
-            ["ConnectionStrings__Recouvrement"] = database.ConnectionString,
-            ["Recouvrement__Demo__ApiKey"] = Key,
-            ["Recouvrement__Outbox__Path"] = outbox,
-            ["Recouvrement__PaymentLinks__SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-            ["Recouvrement__Clock__Speed"] = "7200",
-            ["Recouvrement__Clock__Start"] = "2026-11-03T19:00:00Z", // Tuesday 20:00 in Paris: the window just closed
-            ["Recouvrement__Clock__Anchor"] = DateTimeOffset.UtcNow.AddSeconds(20).ToString("O"), // time for four processes to start
-            ["Recouvrement__Contact__MinimumGap"] = "00:00:00", // one step a day here; the gap would merge them
-            ["Logging__LogLevel__Default"] = "Warning",
-        };
+        // Tuesday 20:00 in Paris: the window just closed; the clock starts in 20 s, time for four processes to start.
+        var shared = SiloProcess.Environment(database.ConnectionString, Key, outbox, 7200, "2026-11-03T19:00:00Z", DateTimeOffset.UtcNow.AddSeconds(20));
+        shared["Recouvrement__PaymentLinks__SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        shared["Recouvrement__Contact__MinimumGap"] = "00:00:00"; // one step a day here; the gap would merge them
 
         var silos = new List<SiloProcess>();
         try
         {
             for (var i = 0; i < 3; i++)
             {
-                silos.Add(await SiloProcess.StartAsync(FreePort.Next(), new Dictionary<string, string>(shared)
-                {
-                    ["Recouvrement__Cluster__SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-                    ["Recouvrement__Cluster__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-                }, log));
+                silos.Add(await SiloProcess.StartAsync(FreePort.Next(), SiloProcess.WithClusterPorts(shared), log));
             }
 
             await using var apiProcess = await SiloProcess.StartAsync(FreePort.Next(), shared, log, "Recouvrement.ClientApi.dll");
@@ -120,11 +107,7 @@ public sealed class FailoverTests
 
             // Scaling back up: a new silo joins and takes its share of new activations; stopped with SIGTERM, it
             // drains and exits cleanly, and nothing it held is lost.
-            var joined = await SiloProcess.StartAsync(FreePort.Next(), new Dictionary<string, string>(shared)
-            {
-                ["Recouvrement__Cluster__SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-                ["Recouvrement__Cluster__GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-            }, log);
+            var joined = await SiloProcess.StartAsync(FreePort.Next(), SiloProcess.WithClusterPorts(shared), log);
             silos.Add(joined);
             using var joinedHttp = new HttpClient { BaseAddress = joined.Address };
             var more = Enumerable.Range(1, Cases).Select(i => new

@@ -25,18 +25,7 @@ public sealed class SiloRestartTests
         var outbox = Directory.CreateTempSubdirectory("recouvrement-restart-outbox-").FullName;
         var log = Path.Combine(Path.GetTempPath(), $"recouvrement-restart-{database.Name}.log");
         var httpPort = FreePort.Next();
-        var environment = new Dictionary<string, string>
-        {
-            ["ConnectionStrings__Recouvrement"] = database.ConnectionString,
-            ["Recouvrement__Demo__ApiKey"] = Key,
-            ["Recouvrement__Outbox__Path"] = outbox,
-            ["Recouvrement__Cluster__SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Recouvrement__Cluster__GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Recouvrement__Clock__Speed"] = "21600",
-            ["Recouvrement__Clock__Start"] = "2026-11-03T09:00:00Z", // Tuesday 10:00 in Paris
-            ["Recouvrement__Clock__Anchor"] = DateTimeOffset.UtcNow.ToString("O"),
-            ["Logging__LogLevel__Default"] = "Warning",
-        };
+        var environment = SiloProcess.WithClusterPorts(SiloProcess.Environment(database.ConnectionString, Key, outbox, 21600, "2026-11-03T09:00:00Z")); // Tuesday 10:00 in Paris
 
         try
         {

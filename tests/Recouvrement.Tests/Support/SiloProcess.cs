@@ -15,6 +15,29 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>
+    /// What every silo process of a test is given: the database, the demo creditor's key, an outbox folder, a clock
+    /// running <paramref name="speed"/> times real time from <paramref name="start"/> (at <paramref name="anchor"/>,
+    /// now by default), warnings only in the log.
+    /// </summary>
+    public static Dictionary<string, string> Environment(string connectionString, string apiKey, string outbox, int speed, string start, DateTimeOffset? anchor = null) => new()
+    {
+        ["ConnectionStrings__Recouvrement"] = connectionString,
+        ["Recouvrement__Demo__ApiKey"] = apiKey,
+        ["Recouvrement__Outbox__Path"] = outbox,
+        ["Recouvrement__Clock__Speed"] = speed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Recouvrement__Clock__Start"] = start,
+        ["Recouvrement__Clock__Anchor"] = (anchor ?? DateTimeOffset.UtcNow).ToString("O"),
+        ["Logging__LogLevel__Default"] = "Warning",
+    };
+
+    /// <summary>A copy of <paramref name="environment"/> with free ports of its own for one silo's cluster endpoints.</summary>
+    public static Dictionary<string, string> WithClusterPorts(IReadOnlyDictionary<string, string> environment) => new(environment)
+    {
+        ["Recouvrement__Cluster__SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Recouvrement__Cluster__GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
     /// <summary>Starts the silo, or with <paramref name="assembly"/> <c>Recouvrement.ClientApi.dll</c> the API process alone.</summary>
     public static async Task<SiloProcess> StartAsync(int httpPort, IReadOnlyDictionary<string, string> environment, string logFile, string assembly = "Recouvrement.Silo.dll")
     {
