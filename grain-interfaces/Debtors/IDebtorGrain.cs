@@ -49,7 +49,11 @@ public interface IDebtorGrain : IGrainWithStringKey
 /// </summary>
 public interface IPhoneNumberGrain : IGrainWithStringKey
 {
-    Task Add(string debtorKey);
+    /// <summary>
+    /// Registers the debtor; false when the number already has the most debtors allowed
+    /// (<c>Recouvrement:Contact:MaxDebtorsPerPhone</c>): the debtor is then not to be texted at it.
+    /// </summary>
+    Task<bool> Add(string debtorKey);
 
     [ReadOnly]
     Task<IReadOnlyList<string>> Debtors();

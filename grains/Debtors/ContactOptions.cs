@@ -36,6 +36,13 @@ public sealed class ContactOptions
     /// </summary>
     public int MaxConcurrentDispatches { get; set; } = 256;
 
+    /// <summary>
+    /// At most this many debtors are texted at one phone number (across creditors); the others get no SMS at it, their
+    /// phone shown as disabled (<c>shared_number</c>). A STOP from the number must reach every debtor texted there.
+    /// Default: 20.
+    /// </summary>
+    public int MaxDebtorsPerPhone { get; set; } = 20;
+
     public int MaxPerPeriod(Channel channel) => channel switch
     {
         Channel.Sms => MaxSmsPerPeriod,

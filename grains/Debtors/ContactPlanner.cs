@@ -209,6 +209,9 @@ public static class ContactPlanner
         };
     }
 
+    /// <summary>Why a phone shared by too many debtors is not texted (<see cref="ContactOptions.MaxDebtorsPerPhone"/>).</summary>
+    public const string SharedNumber = "shared_number";
+
     private static string Reason(Channel channel, DeliveryOutcome problem, string? code)
     {
         var what = (channel, problem) switch

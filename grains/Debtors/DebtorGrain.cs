@@ -73,7 +73,7 @@ public sealed partial class DebtorGrain(
 
         // The phone is registered for STOP and START replies as soon as an SMS is planned, when the case steps,
         // rather than in the send window, where every debtor due at its opening competes for the silo.
-        state.State = next with { IndexedPhone = await IndexPhone(next, smsPlanned: request.Channels.Contains(Channel.Sms)) };
+        state.State = await IndexPhone(next, smsPlanned: request.Channels.Contains(Channel.Sms));
         await state.WriteStateAsync();
         if (moved is { } at)
         {
@@ -380,13 +380,12 @@ public sealed partial class DebtorGrain(
 
         var next = new[] { retryAt, deferredUntil }.Where(t => t is not null).Select(t => t!.Value).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
         var texted = state.State.Details?.Phone is { } phone && state.State.Log.Exists(e => e.Channel == Channel.Sms && e.Recipient == phone);
-        var indexedPhone = await IndexPhone(state.State, texted);
+        state.State = await IndexPhone(state.State, texted);
         state.State = state.State with
         {
             Pending = pending,
             InFlight = [],
             DispatchAt = pending.IsEmpty ? null : SendWindow.NextOpening(next == DateTimeOffset.MaxValue ? now + Options.RetryDelay : next, ContactPlanner.AlsaceMoselle(state.State)),
-            IndexedPhone = indexedPhone,
         };
         await state.WriteStateAsync();
         Notify(receipts);
@@ -434,26 +433,34 @@ public sealed partial class DebtorGrain(
 
     /// <summary>
     /// Registers the debtor's phone, once an SMS is planned or sent to it, so that a STOP or START reply from it
-    /// finds this debtor; returns the phone registered, which the caller's write keeps. Should the registration
-    /// fail, the caller's write still goes ahead and the next dispatch that texts the phone registers it.
+    /// finds this debtor; returns the state with the phone registered, which the caller's write keeps. A number that
+    /// already has the most debtors allowed refuses: the phone is then disabled for SMS (<c>shared_number</c>), since
+    /// a STOP from it could not reach this debtor, and the planner falls back to the other channels. Should the
+    /// registration fail, the caller's write still goes ahead and the next dispatch that texts the phone registers it.
     /// </summary>
-    private async Task<string?> IndexPhone(DebtorState s, bool smsPlanned)
+    private async Task<DebtorState> IndexPhone(DebtorState s, bool smsPlanned)
     {
         var phone = s.Details?.Phone;
-        if (phone is null || phone == s.IndexedPhone || !smsPlanned)
+        if (phone is null || phone == s.IndexedPhone || !smsPlanned
+            || (s.Disabled.TryGetValue(Channel.Sms, out var off) && off.Value == phone))
         {
-            return s.IndexedPhone;
+            return s;
         }
 
         try
         {
-            await GrainFactory.GetGrain<IPhoneNumberGrain>(phone).Add(Key);
-            return phone;
+            if (await GrainFactory.GetGrain<IPhoneNumberGrain>(phone).Add(Key))
+            {
+                return s with { IndexedPhone = phone };
+            }
+
+            LogSharedPhone(logger, Options.MaxDebtorsPerPhone);
+            return s with { Disabled = s.Disabled.SetItem(Channel.Sms, new DisabledPoint(phone, ContactPlanner.SharedNumber, clock.GetUtcNow())) };
         }
         catch (Exception e) when (e is OrleansException or TimeoutException or Orleans.Storage.InconsistentStateException)
         {
             LogPhoneNotIndexed(logger, e);
-            return s.IndexedPhone;
+            return s;
         }
     }
 
@@ -509,6 +516,9 @@ public sealed partial class DebtorGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The phone of an SMS planned or sent could not be registered for replies; the next dispatch that texts it registers it")]
     private static partial void LogPhoneNotIndexed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A phone number already registered for {Max} debtors is not texted for one more; its SMS are disabled (shared_number)")]
+    private static partial void LogSharedPhone(ILogger logger, int max);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A dispatch ended in an error; the reminder's next tick tries again")]
     private static partial void LogDispatchFailed(ILogger logger, Exception exception);
