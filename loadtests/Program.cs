@@ -28,9 +28,14 @@ var burstBatch = Int("--batch", 1_000, "cases per request while feeding");
 var burstConcurrency = Int("--concurrency", 4, "requests in flight while feeding");
 var speed = new Option<double>("--speed") { Description = "engine clock speed (the feed must end before the cases step)", DefaultValueFactory = _ => 600 };
 var burstWarmUp = Int("--warmup-cases", 2_000, "other cases sent the evening before, not counted, so that the silo has dispatched before (0: none)");
-var burst = new Command("due-burst", "a backlog of cases whose messages fall due when the send window opens, through fake providers") { burstCases, burstBatch, burstConcurrency, speed, burstWarmUp };
+var burstRefresh = new Option<TimeSpan?>("--reminder-refresh")
+{
+    Description = "the silo's reminder table refresh, in engine time (Recouvrement:Reminders:RefreshPeriod): a burst then meets as many refreshes as in service, where Orleans rereads every 5 real minutes; 0 leaves the silo's default (5 engine minutes, 1.5 real seconds at speed 200)",
+    DefaultValueFactory = _ => TimeSpan.FromHours(1),
+};
+var burst = new Command("due-burst", "a backlog of cases whose messages fall due when the send window opens, through fake providers") { burstCases, burstBatch, burstConcurrency, speed, burstWarmUp, burstRefresh };
 burst.SetAction((result, _) => Finish(DueBurstScenario.RunAsync(
-    new DueBurstScenario.Options(result.GetValue(burstCases), result.GetValue(burstBatch), result.GetValue(burstConcurrency), result.GetValue(speed), result.GetValue(burstWarmUp)),
+    new DueBurstScenario.Options(result.GetValue(burstCases), result.GetValue(burstBatch), result.GetValue(burstConcurrency), result.GetValue(speed), result.GetValue(burstWarmUp), result.GetValue(burstRefresh) is { } refresh && refresh > TimeSpan.Zero ? refresh : null),
     result.GetValue(baselineSeconds), result.GetValue(json)), result.GetValue(json)));
 
 var seeded = Int("--seeded", 5_000, "cases stored before the reads begin");

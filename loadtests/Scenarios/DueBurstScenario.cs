@@ -14,9 +14,11 @@ namespace Recouvrement.LoadTests.Scenarios;
 /// </summary>
 public static class DueBurstScenario
 {
-    public sealed record Options(int Cases, int Batch, int Concurrency, double Speed, int WarmUpCases = 2_000);
+    public sealed record Options(int Cases, int Batch, int Concurrency, double Speed, int WarmUpCases = 2_000, TimeSpan? ReminderRefresh = null);
 
-    private static readonly DateTimeOffset Start = new(2026, 11, 3, 18, 0, 0, TimeSpan.FromHours(1)); // Tuesday 18:00 in Paris: six engine hours to feed
+    // Tuesday 17:00 in Paris: the warm-up's first steps, already due, are set one refresh plus one loading window
+    // ahead (three engine hours with a one-hour refresh) and must still go out before the window closes at 20:00.
+    private static readonly DateTimeOffset Start = new(2026, 11, 3, 17, 0, 0, TimeSpan.FromHours(1));
     private static readonly DateTimeOffset Steps = new(2026, 11, 4, 0, 0, 0, TimeSpan.FromHours(1)); // D+1: every case steps
     private static readonly DateTimeOffset Window = new(2026, 11, 4, 8, 0, 0, TimeSpan.FromHours(1)); // the send window opens
     private static readonly DateTimeOffset WarmUpWindowCloses = new(2026, 11, 3, 20, 0, 0, TimeSpan.FromHours(1));
@@ -29,6 +31,13 @@ public static class DueBurstScenario
         settings["Recouvrement__Clock__Speed"] = options.Speed.ToString(CultureInfo.InvariantCulture);
         settings["Recouvrement__Clock__Start"] = Start.ToString("O");
         settings["Recouvrement__Clock__Anchor"] = anchor.ToString("O");
+        if (options.ReminderRefresh is { } refresh)
+        {
+            // In service Orleans rereads a silo's reminders every 5 real minutes, so a burst of half a minute meets
+            // at most one reread; on the scaled clock the default 5 engine minutes would be one every 1.5 real seconds.
+            settings["Recouvrement__Reminders__RefreshPeriod"] = refresh.ToString("c", CultureInfo.InvariantCulture);
+        }
+
         await using var engine = await Engine.StartAsync(settings);
         using var http = engine.Client();
 
@@ -90,6 +99,7 @@ public static class DueBurstScenario
         report.Settings["cases"] = options.Cases.ToString(CultureInfo.InvariantCulture);
         report.Settings["clock_speed"] = options.Speed.ToString(CultureInfo.InvariantCulture);
         report.Settings["warm_up_cases"] = options.WarmUpCases.ToString(CultureInfo.InvariantCulture);
+        report.Settings["reminder_refresh"] = options.ReminderRefresh is { } r ? $"{r:c} engine time ({r.TotalSeconds / options.Speed:0.#} real s)" : "the silo's default";
         report.Figures["warm_up_messages"] = warmMessages;
         report.Settings["debtors"] = "one per case: an e-mail and an SMS each";
         report.Figures["cases_due"] = stored;

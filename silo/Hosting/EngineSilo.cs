@@ -92,12 +92,18 @@ public static class EngineSilo
         // Grain state is stored in Orleans' compact binary format, versioned by the [Id] of each field.
         silo.Services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
         silo.Services.AddRecouvrementEngine(configuration);
-        silo.UseEngineClock(configuration.GetSection("Recouvrement:Clock").Get<ClockOptions>() ?? new ClockOptions());
+        var reminders = configuration.GetSection("Recouvrement:Reminders").Get<ReminderTiming>() ?? new ReminderTiming();
+        silo.Services.Configure<ReminderOptions>(o =>
+        {
+            o.RefreshReminderListPeriod = reminders.RefreshPeriod ?? o.RefreshReminderListPeriod;
+            o.ReminderLoadingWindow = reminders.LoadingWindow ?? (reminders.RefreshPeriod is { } refresh ? refresh * 2 : o.ReminderLoadingWindow);
+        });
+        silo.UseEngineClock(configuration.GetSection("Recouvrement:Clock").Get<ClockOptions>() ?? new ClockOptions(), reminders);
         return silo;
     }
 
     /// <summary>With a scaled clock, grains and reminders share it; Orleans' own background loops keep real time.</summary>
-    private static void UseEngineClock(this ISiloBuilder silo, ClockOptions clock)
+    private static void UseEngineClock(this ISiloBuilder silo, ClockOptions clock, ReminderTiming reminders)
     {
         if (clock.IsReal)
         {
@@ -112,7 +118,7 @@ public static class EngineSilo
             // Keep the reminder table's refresh about once a real second however fast the clock runs.
             var refresh = TimeSpan.FromSeconds(Math.Max(1, clock.Speed));
             o.RefreshReminderListPeriod = refresh < o.RefreshReminderListPeriod ? o.RefreshReminderListPeriod : refresh;
-            o.ReminderLoadingWindow = o.RefreshReminderListPeriod * 2;
+            o.ReminderLoadingWindow = reminders.LoadingWindow ?? o.RefreshReminderListPeriod * 2;
         });
     }
 }

@@ -19,6 +19,20 @@ public sealed class ClockOptions
 }
 
 /// <summary>
+/// <c>Recouvrement:Reminders</c>, in engine time: how often each silo rereads its share of the reminder table and how
+/// far ahead it loads what falls due (Orleans' <c>RefreshReminderListPeriod</c> and <c>ReminderLoadingWindow</c>).
+/// A reminder written behind the service's back (bulk intake) is seen at the next reread, so bulk intake sets a first
+/// step already due one period plus one window ahead. Defaults: Orleans' (5 and 10 minutes); with a scaled clock the
+/// period is at least about a real second, and the window twice the period.
+/// </summary>
+public sealed class ReminderTiming
+{
+    public TimeSpan? RefreshPeriod { get; set; }
+
+    public TimeSpan? LoadingWindow { get; set; }
+}
+
+/// <summary>
 /// A clock that runs <c>Speed</c> times faster than real time from a chosen start: the demo and the
 /// process-level tests live through weeks of a schedule in minutes. Timers are scaled the same way.
 /// </summary>
