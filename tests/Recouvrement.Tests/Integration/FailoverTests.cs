@@ -48,7 +48,7 @@ public sealed class FailoverTests
             var batch = Enumerable.Range(1, Cases).Select(i => new
             {
                 reference = $"F-{i}", amount = 40m + i, currency = "EUR", issuedOn = "2026-10-03", dueOn = "2026-11-03",
-                debtor = new { reference = $"FD-{i}", kind = "consumer", name = "Marie Durand", email = $"f{i}@example.org", phone = "+33612345678" },
+                debtor = new { reference = $"FD-{i}", kind = "consumer", name = "Marie Durand", email = $"f{i}@example.org", phone = $"+336123456{i:D2}" },
             });
             var created = await (await api.PostAsJsonAsync("/api/v1/cases/batch", batch)).Content.ReadFromJsonAsync<JsonObject>();
             Assert.Equal(Cases, created!["created"]!.GetValue<int>());
@@ -141,7 +141,7 @@ public sealed class FailoverTests
                             new
                             {
                                 reference = $"S-{probes}", amount = 30m, currency = "EUR", issuedOn = "2026-10-03", dueOn = "2026-11-20",
-                                debtor = new { reference = "FD-6", kind = "consumer", name = "Marie Durand", email = "f6@example.org", phone = "+33612345678" },
+                                debtor = new { reference = "FD-6", kind = "consumer", name = "Marie Durand", email = "f6@example.org", phone = "+33612345606" },
                             },
                         };
                         Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync("/api/v1/cases/batch", probe)).StatusCode);
