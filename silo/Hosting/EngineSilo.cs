@@ -70,10 +70,7 @@ public static class EngineSilo
                     sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
                     writes,
                     sp.GetRequiredService<ILogger<Storage.GroupCommitReminderTable>>()));
-            }
 
-            if (writes.GroupCommit)
-            {
                 // The count of cases by status reads the label the group commit writes beside each case's state.
                 var census = configuration.GetSection("Recouvrement:Metrics").Get<Storage.CensusOptions>() ?? new Storage.CensusOptions();
                 silo.Services.AddHostedService(sp => new Storage.CaseCensus(
