@@ -49,7 +49,7 @@ public sealed class CreditorKeyFilter(IGrainFactory grains) : IEndpointFilter
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var key = ApiKeys.Bearer(context.HttpContext);
-        var creditor = key is null ? null : await grains.GetGrain<IApiKeyGrain>(ApiKeys.Hash(key)).Resolve();
+        var creditor = key is null ? null : await grains.Reference<IApiKeyGrain>(ApiKeys.Hash(key)).Resolve();
         if (creditor is null)
         {
             return Problems.Unauthorized("a valid creditor API key is required: Authorization: Bearer <key>");

@@ -74,7 +74,7 @@ public sealed partial class CaseIntake(IGrainFactory grains, ILogger<CaseIntake>
     {
         try
         {
-            var creation = await grains.GetGrain<ICaseGrain>(GrainKeys.Compose(creditorId, item.Draft!.Reference)).Create(item.Draft);
+            var creation = await grains.Reference<ICaseGrain>(GrainKeys.Compose(creditorId, item.Draft!.Reference)).Create(item.Draft);
             var status = creation.Outcome switch
             {
                 CreationOutcome.Created => "created",

@@ -187,7 +187,7 @@ public static class CasesApi
 
     private static ICaseGrain Grain(HttpContext context, string reference) =>
         context.RequestServices.GetRequiredService<IGrainFactory>()
-            .GetGrain<ICaseGrain>(GrainKeys.Compose(CreditorKeyFilter.CreditorOf(context), reference));
+            .Reference<ICaseGrain>(GrainKeys.Compose(CreditorKeyFilter.CreditorOf(context), reference));
 
     private static IntakeItem ToItem(int index, JsonElement element)
     {

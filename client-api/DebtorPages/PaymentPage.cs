@@ -45,7 +45,7 @@ public static class PaymentPage
 
     private static async Task<Debtor?> Load(string token, IGrainFactory grains, PaymentLinks links, TimeProvider time)
     {
-        if (links.Verify(token, time.GetUtcNow()) is not { } key || await grains.GetGrain<IDebtorGrain>(key).Get() is not { } view)
+        if (links.Verify(token, time.GetUtcNow()) is not { } key || await grains.Reference<IDebtorGrain>(key).Get() is not { } view)
         {
             return null;
         }
@@ -55,7 +55,7 @@ public static class PaymentPage
         var cases = new List<CaseView>();
         foreach (var reference in view.OpenCases)
         {
-            if (await grains.GetGrain<ICaseGrain>(GrainKeys.Compose(creditorId, reference)).Get() is { } c)
+            if (await grains.Reference<ICaseGrain>(GrainKeys.Compose(creditorId, reference)).Get() is { } c)
             {
                 cases.Add(c);
             }
@@ -276,7 +276,7 @@ public static class PaymentPage
             return Back(token, language, "invalid");
         }
 
-        var result = await grains.GetGrain<ICaseGrain>(GrainKeys.Compose(GrainKeys.Split(debtor.Key).CreditorId, c.Reference)).ProposePlan(instalments.Value);
+        var result = await grains.Reference<ICaseGrain>(GrainKeys.Compose(GrainKeys.Split(debtor.Key).CreditorId, c.Reference)).ProposePlan(instalments.Value);
         return Back(token, language, result.Outcome is CaseActionOutcome.Refused or CaseActionOutcome.NotFound ? "refused"
             : result.Case?.Status == CaseStatus.PaymentPlan ? "plan" : "plan_proposed");
     }
@@ -295,7 +295,7 @@ public static class PaymentPage
             return Back(token, language, "invalid");
         }
 
-        var result = await grains.GetGrain<ICaseGrain>(GrainKeys.Compose(GrainKeys.Split(debtor.Key).CreditorId, c.Reference))
+        var result = await grains.Reference<ICaseGrain>(GrainKeys.Compose(GrainKeys.Split(debtor.Key).CreditorId, c.Reference))
             .Dispute(reason, string.IsNullOrWhiteSpace(message) ? null : message.Trim());
         return Back(token, language, result.Outcome is CaseActionOutcome.Applied or CaseActionOutcome.AlreadyApplied ? "dispute" : "refused");
     }
@@ -338,7 +338,7 @@ public static class PaymentPage
             address = new PostalAddress(line1.Trim(), postalCode.Trim(), city.Trim(), debtor.View.Address?.Country ?? "FR");
         }
 
-        await grains.GetGrain<IDebtorGrain>(debtor.Key).CorrectDetails(newEmail, newPhone, address);
+        await grains.Reference<IDebtorGrain>(debtor.Key).CorrectDetails(newEmail, newPhone, address);
         return Back(token, language, "details");
     }
 }

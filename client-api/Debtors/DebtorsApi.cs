@@ -13,7 +13,7 @@ public static class DebtorsApi
 
     public static async Task<Results<Ok<DebtorView>, ProblemHttpResult>> GetDebtor(HttpContext context, IGrainFactory grains, string reference)
     {
-        var view = await grains.GetGrain<IDebtorGrain>(GrainKeys.Compose(CreditorKeyFilter.CreditorOf(context), reference)).Get();
+        var view = await grains.Reference<IDebtorGrain>(GrainKeys.Compose(CreditorKeyFilter.CreditorOf(context), reference)).Get();
         return view is null ? Problems.NotFound($"no debtor '{reference}'") : TypedResults.Ok(view);
     }
 }

@@ -114,7 +114,7 @@ public static class CheckoutPayments
         var recorded = 0;
         foreach (var item in items)
         {
-            var result = await grains.GetGrain<ICaseGrain>(GrainKeys.Compose(creditor, item.CaseReference))
+            var result = await grains.Reference<ICaseGrain>(GrainKeys.Compose(creditor, item.CaseReference))
                 .RecordPayment(new PaymentReceipt($"{providerId}:{item.CaseReference}", item.Amount, currency.ToUpperInvariant(), on, method));
             if (result.Outcome == CaseActionOutcome.Applied)
             {

@@ -40,7 +40,7 @@ public static partial class WebhooksApi
         var status = form.GetValueOrDefault("MessageStatus") ?? form.GetValueOrDefault("SmsStatus") ?? string.Empty;
         var code = form.GetValueOrDefault("ErrorCode");
         var outcome = SmsOutcome(status, code);
-        await grains.GetGrain<IDebtorGrain>(debtor).RecordDelivery(new DeliveryReport(message, Channel.Sms, outcome, string.IsNullOrEmpty(code) ? status : code, time.GetUtcNow()));
+        await grains.Reference<IDebtorGrain>(debtor).RecordDelivery(new DeliveryReport(message, Channel.Sms, outcome, string.IsNullOrEmpty(code) ? status : code, time.GetUtcNow()));
         return TypedResults.NoContent();
     }
 
@@ -70,7 +70,7 @@ public static partial class WebhooksApi
         {
             foreach (var debtor in await grains.GetGrain<IPhoneNumberGrain>(phone).Debtors())
             {
-                await grains.GetGrain<IDebtorGrain>(debtor).SetSmsOptOut(phone, optOut);
+                await grains.Reference<IDebtorGrain>(debtor).SetSmsOptOut(phone, optOut);
             }
         }
 
@@ -124,7 +124,7 @@ public static partial class WebhooksApi
                 var kind = Text(item, "event") ?? string.Empty;
                 var outcome = EmailOutcome(kind, Text(item, "type"), Text(item, "reason"));
                 var at = item.TryGetProperty("timestamp", out var ts) && ts.TryGetInt64(out var unix) ? DateTimeOffset.FromUnixTimeSeconds(unix) : time.GetUtcNow();
-                await grains.GetGrain<IDebtorGrain>(debtor).RecordDelivery(new DeliveryReport(message, Channel.Email, outcome, kind, at));
+                await grains.Reference<IDebtorGrain>(debtor).RecordDelivery(new DeliveryReport(message, Channel.Email, outcome, kind, at));
             }
         }
 

@@ -22,7 +22,7 @@ public sealed partial class CaseIntakeGrain(
             return created;
         }
 
-        var policy = await GrainFactory.GetGrain<ICreditorGrain>(creditorId).GetPolicy();
+        var policy = await GrainFactory.Reference<ICreditorGrain>(creditorId).GetPolicy();
         var now = clock.GetUtcNow();
         var earliest = now + store.ReminderLead;
         var cases = new List<NewCaseRow>(drafts.Count);

@@ -218,7 +218,7 @@ public sealed partial class DebtorGrain(
             await slots.WaitAsync();
             try
             {
-                await GrainFactory.GetGrain<IDebtorGrain>(Key).DispatchDue();
+                await GrainFactory.Reference<IDebtorGrain>(Key).DispatchDue();
             }
             finally
             {
@@ -295,7 +295,7 @@ public sealed partial class DebtorGrain(
         }
 
         var creditorId = GrainKeys.Split(Key).CreditorId;
-        var (creditor, settings) = await GrainFactory.GetGrain<ICreditorGrain>(creditorId).GetProfileAndSettings();
+        var (creditor, settings) = await GrainFactory.Reference<ICreditorGrain>(creditorId).GetProfileAndSettings();
         var link = links.LinkFor(Key, now);
         var letter = new MessageContext(Key, creditorId, creditor?.Name ?? creditorId, settings, link, now);
 
@@ -449,7 +449,7 @@ public sealed partial class DebtorGrain(
 
         try
         {
-            if (await GrainFactory.GetGrain<IPhoneNumberGrain>(phone).Add(Key))
+            if (await GrainFactory.Reference<IPhoneNumberGrain>(phone).Add(Key))
             {
                 return s with { IndexedPhone = phone };
             }
@@ -465,7 +465,7 @@ public sealed partial class DebtorGrain(
     }
 
     private ICaseGrain CaseOf(ContactRequest request) =>
-        GrainFactory.GetGrain<ICaseGrain>(GrainKeys.Compose(GrainKeys.Split(Key).CreditorId, request.CaseReference));
+        GrainFactory.Reference<ICaseGrain>(GrainKeys.Compose(GrainKeys.Split(Key).CreditorId, request.CaseReference));
 
     private async Task WakeAt(DateTimeOffset at)
     {
