@@ -52,7 +52,8 @@ public static class EngineSilo
                     sp.GetRequiredService<IOptionsMonitor<AdoNetGrainStorageOptions>>().Get(adoNetName),
                     sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
                     writes,
-                    sp.GetRequiredService<ILogger<Storage.GroupCommitGrainStorage>>()));
+                    sp.GetRequiredService<ILogger<Storage.GroupCommitGrainStorage>>(),
+                    sp.GetRequiredService<Orleans.Serialization.Serializer>()));
             }
             silo.UseAdoNetReminderService(o =>
             {

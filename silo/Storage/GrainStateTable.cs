@@ -18,7 +18,12 @@ public sealed record GrainStateRow(string StateName, GrainId GrainId, string Key
 /// serialized by the provider's serializer, the key and state name hashed by its hasher, version 1 for a new row.
 /// Only grains with a plain string key; the provider hashes other keys differently.
 /// </summary>
-public sealed class GrainStateTable(AdoNetGrainStorageOptions options, string serviceId, string providerName)
+/// <param name="serializer">
+/// Orleans' serializer, when there is one: with the provider's default storage serializer (which is Orleans'), a state
+/// is then serialized straight into an array of its size instead of a growing buffer copied out at the end; the bytes
+/// are the same.
+/// </param>
+public sealed class GrainStateTable(AdoNetGrainStorageOptions options, string serviceId, string providerName, Orleans.Serialization.Serializer? serializer = null)
 {
     /// <summary>Matches <c>orleans_grain_state AS s</c> to the rows of <see cref="AddKeys"/> unnested as <c>u</c>.</summary>
     public const string KeyMatch = """
@@ -39,9 +44,14 @@ public sealed class GrainStateTable(AdoNetGrainStorageOptions options, string se
     public GrainStateRow Row<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         KeyOf(stateName, grainId, grainState) with
         {
-            Payload = Bytes(options.GrainStorageSerializer.Serialize(grainState.State)),
+            Payload = Serialize(grainState.State),
             Label = grainState.State is Recouvrement.Hosting.ICensusState census ? census.CensusLabel : null,
         };
+
+    internal byte[] Serialize<T>(T state) =>
+        serializer is not null && options.GrainStorageSerializer is OrleansGrainStorageSerializer
+            ? serializer.SerializeToArray(state)
+            : Bytes(options.GrainStorageSerializer.Serialize(state));
 
     /// <summary>The serialized state's own array when it is one, rather than <see cref="BinaryData.ToArray"/>'s copy of it.</summary>
     private static byte[] Bytes(BinaryData data) =>

@@ -29,10 +29,10 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IAsyncDispo
     private readonly BatchQueue<GrainStateRow, (byte[]? Payload, int? Version)>? reads;
 
     public GroupCommitGrainStorage(IGrainStorage inner, string connectionString, AdoNetGrainStorageOptions options, string serviceId,
-        StorageWriteOptions settings, ILogger<GroupCommitGrainStorage> logger)
+        StorageWriteOptions settings, ILogger<GroupCommitGrainStorage> logger, Orleans.Serialization.Serializer? serializer = null)
     {
         this.inner = inner;
-        table = new GrainStateTable(options, serviceId, InnerName);
+        table = new GrainStateTable(options, serviceId, InnerName, serializer);
         this.serviceId = serviceId;
         dataSource = NpgsqlDataSource.Create(connectionString);
         queue = new BatchQueue<PendingWrite, int?>(settings.MaxBatch, settings.Writers, CommitAsync, (e, count) => LogBatchFailed(logger, e, count));

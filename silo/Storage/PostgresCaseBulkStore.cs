@@ -34,12 +34,13 @@ public sealed partial class PostgresCaseBulkStore : ICaseBulkStore, IAsyncDispos
         IOptionsMonitor<AdoNetGrainStorageOptions> storageOptions,
         IOptions<ClusterOptions> cluster,
         IOptions<Orleans.Hosting.ReminderOptions> reminders,
+        Orleans.Serialization.Serializer serializer,
         ILogger<PostgresCaseBulkStore> logger)
     {
         dataSource = NpgsqlDataSource.Create(target.ConnectionString);
         this.grains = grains;
         serviceId = cluster.Value.ServiceId;
-        table = new GrainStateTable(storageOptions.Get(target.ProviderName), serviceId, target.ProviderName);
+        table = new GrainStateTable(storageOptions.Get(target.ProviderName), serviceId, target.ProviderName, serializer);
         this.logger = logger;
 
         // The reminder service reads its slice of the table once per refresh period (on the engine's clock) and
@@ -54,8 +55,8 @@ public sealed partial class PostgresCaseBulkStore : ICaseBulkStore, IAsyncDispos
 
     public async Task<IReadOnlySet<int>> InsertNewAsync(IReadOnlyList<NewCaseRow> cases, IReadOnlyList<NewDebtorRow> debtors, CancellationToken cancellationToken = default)
     {
-        var caseRows = cases.ToDictionary(c => c.Index, c => table.Row(CaseStateName, grains.GetGrain<ICaseGrain>(c.CaseKey).GetGrainId(), new GrainState<CaseState>(c.State)));
-        var debtorRows = debtors.ToDictionary(d => d.DebtorKey, d => table.Row(DebtorStateName, grains.GetGrain<IDebtorGrain>(d.DebtorKey).GetGrainId(), new GrainState<DebtorState>(d.State)), StringComparer.Ordinal);
+        var caseRows = cases.ToDictionary(c => c.Index, c => table.Row(CaseStateName, grains.Reference<ICaseGrain>(c.CaseKey).GetGrainId(), new GrainState<CaseState>(c.State)));
+        var debtorRows = debtors.ToDictionary(d => d.DebtorKey, d => table.Row(DebtorStateName, grains.Reference<IDebtorGrain>(d.DebtorKey).GetGrainId(), new GrainState<DebtorState>(d.State)), StringComparer.Ordinal);
 
         var states = new List<GrainStateRow>(caseRows.Count + debtorRows.Count);
         states.AddRange(debtorRows.Values);

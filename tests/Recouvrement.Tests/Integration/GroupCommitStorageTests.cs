@@ -1,7 +1,10 @@
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using Orleans;
 using Orleans.Configuration;
+using Orleans.Serialization;
 using Orleans.Storage;
 using Recouvrement.Silo.Storage;
 using Recouvrement.Tests.Support;
@@ -56,6 +59,23 @@ public sealed class GroupCommitStorageTests
         Assert.Equal(300, await database.CountAsync("SELECT count(*) FROM orleans_grain_state WHERE grain_id_extension LIKE 'c1/B-%' AND version = 1"));
         Assert.Equal("state 217", await PayloadAsync(database, "c1/B-217"));
         Assert.True(commits < 300, $"{commits} commits for 300 writes");
+    }
+
+    [Fact]
+    public void A_state_is_written_as_the_providers_own_serializer_writes_it()
+    {
+        using var services = new ServiceCollection().AddSerializer(b => b.AddAssembly(typeof(CaseState).Assembly)).BuildServiceProvider();
+        var serializer = services.GetRequiredService<Orleans.Serialization.Serializer>();
+        var options = new AdoNetGrainStorageOptions { GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer) };
+        var table = new GrainStateTable(options, "svc", "p", serializer);
+        var created = new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.FromHours(1));
+        var opened = CaseDecisions.Decide(new CaseState(), new OpenCase(Domain.Drafts.Case()), created, DunningPolicy.Default).State;
+        var stepped = CaseDecisions.Decide(opened, new WakeUp(), created.AddDays(10), DunningPolicy.Default).State;
+
+        var written = table.Serialize(stepped);
+
+        Assert.Equal(options.GrainStorageSerializer.Serialize(stepped).ToArray(), written);
+        Assert.Equal(stepped.History, options.GrainStorageSerializer.Deserialize<CaseState>(new BinaryData(written))!.History);
     }
 
     private static async Task<string?> PayloadAsync(PostgresDatabase database, string key)
