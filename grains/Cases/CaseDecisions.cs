@@ -9,7 +9,24 @@ namespace Recouvrement.Cases;
 /// </summary>
 public static partial class CaseDecisions
 {
-    public static CaseDecision Decide(CaseState state, CaseCommand command, DateTimeOffset now, DunningPolicy policy)
+    /// <summary>
+    /// Whether deciding <paramref name="command"/> reads the creditor's policy. A payment, a hold, a cancellation and
+    /// a contact's confirmation do not, and their callers need not fetch it: every due case confirms a contact.
+    /// </summary>
+    public static bool NeedsPolicy(CaseCommand command) => command is not (ReceivePayment or PutOnHold or CancelCase or ConfirmContact);
+
+    /// <param name="policy">The creditor's policy; may be null only for a command that <see cref="NeedsPolicy"/> says does not read it.</param>
+    public static CaseDecision Decide(CaseState state, CaseCommand command, DateTimeOffset now, DunningPolicy? policy)
+    {
+        if (policy is null && NeedsPolicy(command))
+        {
+            throw new ArgumentNullException(nameof(policy), $"deciding {command.GetType().Name} needs the creditor's policy");
+        }
+
+        return DecideWith(state, command, now, policy!);
+    }
+
+    private static CaseDecision DecideWith(CaseState state, CaseCommand command, DateTimeOffset now, DunningPolicy policy)
     {
         if (command is OpenCase open)
         {

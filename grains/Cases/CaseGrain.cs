@@ -17,7 +17,7 @@ public sealed partial class CaseGrain(
 
     private string CreditorId => GrainKeys.Split(this.GetPrimaryKeyString()).CreditorId;
 
-    private IDebtorGrain Debtor => GrainFactory.GetGrain<IDebtorGrain>(GrainKeys.Compose(CreditorId, state.State.Draft!.Debtor.Reference));
+    private IDebtorGrain Debtor => GrainFactory.Reference<IDebtorGrain>(GrainKeys.Compose(CreditorId, state.State.Draft!.Debtor.Reference));
 
     /// <summary>
     /// An activation that found no record reads again before each call: bulk intake may have written this case
@@ -67,7 +67,7 @@ public sealed partial class CaseGrain(
 
     public async Task<CaseActionResult> ProposePlan(int instalments)
     {
-        var settings = await GrainFactory.GetGrain<ICreditorGrain>(CreditorId).GetSettings();
+        var settings = await GrainFactory.Reference<ICreditorGrain>(CreditorId).GetSettings();
         return await Act(new AskForPlan(instalments, settings.PlanRules));
     }
 
@@ -91,7 +91,7 @@ public sealed partial class CaseGrain(
 
     private async Task<CaseDecision> Decide(CaseCommand command)
     {
-        var policy = await GrainFactory.GetGrain<ICreditorGrain>(CreditorId).GetPolicy();
+        var policy = CaseDecisions.NeedsPolicy(command) ? await GrainFactory.Reference<ICreditorGrain>(CreditorId).GetPolicy() : null;
         var now = clock.GetUtcNow();
         var decision = CaseDecisions.Decide(state.State, command, now, policy);
         if (!ReferenceEquals(decision.State, state.State))

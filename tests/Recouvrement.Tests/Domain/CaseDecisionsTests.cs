@@ -244,12 +244,23 @@ public class CaseDecisionsTests
         var reminded = CaseDecisions.Decide(Opened(), new WakeUp(), ParisMidnight(11, 4), Policy).State;
         var sentAt = ParisMidnight(11, 4).AddHours(8);
         var receipt = new ContactReceipt("msg_1", 0, Channel.Email, sentAt);
-        var once = CaseDecisions.Decide(reminded, new ConfirmContact(receipt), sentAt, Policy).State;
+        var once = CaseDecisions.Decide(reminded, new ConfirmContact(receipt), sentAt, policy: null).State; // its grain does not fetch the policy
         Assert.Null(once.PendingContact);
         Assert.Equal(sentAt, once.FirstContactAt);
         Assert.Equal("msg_1", once.FirstContactMessageId);
         var twice = CaseDecisions.Decide(once, new ConfirmContact(receipt), sentAt, Policy);
         Assert.Equal(CaseActionOutcome.AlreadyApplied, twice.Outcome);
+    }
+
+    [Fact]
+    public void Only_a_payment_a_hold_a_cancellation_or_a_confirmed_contact_is_decided_without_the_policy()
+    {
+        var opened = Opened();
+        Assert.Equal(CaseStatus.Paid, CaseDecisions.Decide(opened, new ReceivePayment(Payment("VIR-1", 42.50m)), Created, policy: null).State.Status);
+        Assert.Equal(CaseStatus.OnHold, CaseDecisions.Decide(opened, new PutOnHold(), Created, policy: null).State.Status);
+        Assert.Equal(CaseStatus.Closed, CaseDecisions.Decide(opened, new CancelCase("paid at the lab"), Created, policy: null).State.Status);
+        Assert.Throws<ArgumentNullException>(() => CaseDecisions.Decide(opened, new WakeUp(), ParisMidnight(11, 4), policy: null));
+        Assert.Throws<ArgumentNullException>(() => CaseDecisions.Decide(new CaseState(), new OpenCase(Drafts.Case()), Created, policy: null));
     }
 
     [Fact]
