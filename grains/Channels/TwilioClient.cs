@@ -34,6 +34,9 @@ public sealed record TwilioResponse(HttpStatusCode Status, TwilioMessage? Messag
 /// </summary>
 public sealed class TwilioClient(HttpClient http, TwilioOptions options, TimeProvider? time = null)
 {
+    private string? _messagesUrl;
+    private AuthenticationHeaderValue? _authorization;
+
     public async Task<TwilioResponse> CreateMessageAsync(TwilioMessageRequest message, CancellationToken cancellationToken = default)
     {
         var fields = new List<KeyValuePair<string, string>> { new("To", message.To), new("Body", message.Body) };
@@ -56,11 +59,12 @@ public sealed class TwilioClient(HttpClient http, TwilioOptions options, TimePro
         }
 
         var sid = options.AccountSid ?? throw new InvalidOperationException("Twilio needs Recouvrement:Channels:Twilio:AccountSid");
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"{options.BaseUrl.TrimEnd('/')}/2010-04-01/Accounts/{Uri.EscapeDataString(sid)}/Messages.json")
+        // The URL and the credentials are the same for every message: built once.
+        using var request = new HttpRequestMessage(HttpMethod.Post, _messagesUrl ??= $"{options.BaseUrl.TrimEnd('/')}/2010-04-01/Accounts/{Uri.EscapeDataString(sid)}/Messages.json")
         {
             Content = new FormUrlEncodedContent(fields),
         };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{sid}:{options.AuthToken}")));
+        request.Headers.Authorization = _authorization ??= new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{sid}:{options.AuthToken}")));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         using var response = await http.SendAsync(request, cancellationToken);
         var retryAfter = RetryAfterHeader.Read(response.Headers, (time ?? TimeProvider.System).GetUtcNow());

@@ -34,10 +34,18 @@ public static class MessageComposer
     /// <summary>What a message about several cases is: a formal notice wins, then a dispute answer, then a reminder.</summary>
     public static ContactKind KindOf(IEnumerable<ContactKind> kinds)
     {
-        var all = kinds.Distinct().ToList();
-        return all.Contains(ContactKind.FormalNotice) ? ContactKind.FormalNotice
-            : all.Contains(ContactKind.DisputeAnswer) ? ContactKind.DisputeAnswer
-            : all is [ContactKind.InstalmentDue] ? ContactKind.InstalmentDue
+        bool notice = false, answer = false, instalment = false, other = false;
+        foreach (var kind in kinds)
+        {
+            notice |= kind == ContactKind.FormalNotice;
+            answer |= kind == ContactKind.DisputeAnswer;
+            instalment |= kind == ContactKind.InstalmentDue;
+            other |= kind is not (ContactKind.FormalNotice or ContactKind.DisputeAnswer or ContactKind.InstalmentDue);
+        }
+
+        return notice ? ContactKind.FormalNotice
+            : answer ? ContactKind.DisputeAnswer
+            : instalment && !other ? ContactKind.InstalmentDue
             : ContactKind.Reminder;
     }
 
@@ -133,7 +141,8 @@ public static class MessageComposer
 
         public string Letter(bool forPaper)
         {
-            var text = new StringBuilder();
+            var text = letterText ??= new StringBuilder(8 * 1024);
+            text.Clear();
             var due = Cases.Sum(c => c.AmountDue);
             if (forPaper)
             {
@@ -214,8 +223,21 @@ public static class MessageComposer
             text.AppendLine(T("Article L111-8 du code des procédures civiles d'exécution, alinéas 2 et 3 :", "French Civil Enforcement Code art. L111-8, paragraphs 2 and 3 (in French):"));
             text.AppendLine(LegalTexts.L111Paragraphs2And3);
             text.AppendLine().AppendLine(input.Agency.Name);
-            return text.ToString();
+            var letter = text.ToString();
+            if (text.Capacity > 64 * 1024)
+            {
+                letterText = null; // a letter for very many cases: not kept for the next
+            }
+
+            return letter;
         }
+
+        /// <summary>
+        /// Each thread's builder for a letter's text, kept from one message to the next (the text is written
+        /// synchronously): a new builder grew through several chunks for every e-mail of a burst.
+        /// </summary>
+        [ThreadStatic]
+        private static StringBuilder? letterText;
 
         private static string Capitalised(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 
