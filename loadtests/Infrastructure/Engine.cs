@@ -26,10 +26,16 @@ public sealed class Engine : IAsyncDisposable
         _environment = environment;
     }
 
-    /// <summary>The gen0 budget per GC heap the silo's Dockerfile and Kubernetes manifest set; only the environment can.</summary>
-    private const string Gen0SizeVariable = "DOTNET_GCgen0size";
-
-    private const string SiloGen0Size = "0x20000000";
+    /// <summary>
+    /// The runtime settings the silo's Dockerfile and Kubernetes manifest set, which only the environment can: a gen0
+    /// budget of 512 MB per GC heap, and call counting for tiered compilation from the first call
+    /// (docs/operations.md).
+    /// </summary>
+    private static readonly (string Variable, string Value)[] SiloRuntime =
+    [
+        ("DOTNET_GCgen0size", "0x20000000"),
+        ("DOTNET_TC_CallCountingDelayMs", "0"),
+    ];
 
     public string ConnectionString { get; }
 
@@ -77,11 +83,14 @@ public sealed class Engine : IAsyncDisposable
             ["Recouvrement__Cluster__GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
             ["Logging__LogLevel__Default"] = "Warning",
         };
-        if (Environment.GetEnvironmentVariable(Gen0SizeVariable) is null)
+        foreach (var (variable, value) in SiloRuntime)
         {
             // The silo runs as the deployment files run it (docs/operations.md); a value in this process's
             // environment, which the silo inherits, wins.
-            environment[Gen0SizeVariable] = SiloGen0Size;
+            if (Environment.GetEnvironmentVariable(variable) is null)
+            {
+                environment[variable] = value;
+            }
         }
 
         foreach (var (k, v) in settings ?? new Dictionary<string, string>())
