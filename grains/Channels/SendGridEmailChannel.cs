@@ -22,7 +22,7 @@ public sealed partial class SendGridEmailChannel(HttpClient http, SendGridOption
     private readonly SendGridClient _client = new(http, new SendGridClientOptions { ApiKey = options.ApiKey, Host = options.BaseUrl.TrimEnd('/') });
     private readonly Uri _mailSend = new(new Uri(options.BaseUrl.TrimEnd('/') + "/"), "v3/mail/send");
     private readonly AuthenticationHeaderValue _authorization = new("Bearer", options.ApiKey);
-    private static readonly string UserAgent = $"sendgrid/{typeof(SendGridClient).Assembly.GetName().Version?.ToString(3)} csharp";
+    private static readonly string UserAgent = $"sendgrid/{typeof(SendGridClient).Assembly.GetName().Version} csharp";
 
     public async Task<SendResult> SendAsync(OutgoingMessage message, CancellationToken cancellationToken = default)
     {
@@ -109,8 +109,19 @@ public sealed partial class SendGridEmailChannel(HttpClient http, SendGridOption
         json.WriteEndArray();
         json.WriteEndObject();
         json.Flush();
-        return buffer.WrittenSpan.ToArray();
+        var bytes = buffer.WrittenSpan.ToArray();
+        if (buffer.Capacity > MaxKeptBuffer || text.Capacity > MaxKeptBuffer)
+        {
+            // A message for very many cases: its buffers are not kept for the next.
+            bodyBuffer = null;
+            textBuffer = null;
+            jsonWriter = null;
+        }
+
+        return bytes;
     }
+
+    private const int MaxKeptBuffer = 256 * 1024;
 
     /// <summary>Each thread's buffers and writer for the JSON of a body, kept from one message to the next (the body is written synchronously).</summary>
     [ThreadStatic]

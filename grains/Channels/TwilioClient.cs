@@ -34,7 +34,7 @@ public sealed record TwilioResponse(HttpStatusCode Status, TwilioMessage? Messag
 /// </summary>
 public sealed class TwilioClient(HttpClient http, TwilioOptions options, TimeProvider? time = null)
 {
-    private string? _messagesUrl;
+    private Uri? _messagesUrl;
     private AuthenticationHeaderValue? _authorization;
 
     public async Task<TwilioResponse> CreateMessageAsync(TwilioMessageRequest message, CancellationToken cancellationToken = default)
@@ -60,7 +60,7 @@ public sealed class TwilioClient(HttpClient http, TwilioOptions options, TimePro
 
         var sid = options.AccountSid ?? throw new InvalidOperationException("Twilio needs Recouvrement:Channels:Twilio:AccountSid");
         // The URL and the credentials are the same for every message: built once.
-        using var request = new HttpRequestMessage(HttpMethod.Post, _messagesUrl ??= $"{options.BaseUrl.TrimEnd('/')}/2010-04-01/Accounts/{Uri.EscapeDataString(sid)}/Messages.json")
+        using var request = new HttpRequestMessage(HttpMethod.Post, _messagesUrl ??= new Uri($"{options.BaseUrl.TrimEnd('/')}/2010-04-01/Accounts/{Uri.EscapeDataString(sid)}/Messages.json"))
         {
             Content = new FormUrlEncodedContent(fields),
         };

@@ -19,9 +19,9 @@ public sealed record GrainStateRow(string StateName, GrainId GrainId, string Key
 /// Only grains with a plain string key; the provider hashes other keys differently.
 /// </summary>
 /// <param name="serializer">
-/// Orleans' serializer, when there is one: with the provider's default storage serializer (which is Orleans'), a state
-/// is then serialized straight into an array of its size instead of a growing buffer copied out at the end; the bytes
-/// are the same.
+/// Orleans' serializer, when there is one: with Orleans' binary storage serializer (the one the silo configures), a
+/// state is then serialized into a pooled buffer and copied once into an array of its size, instead of into a new
+/// buffer that grows as it is written and is then copied; the bytes are the same.
 /// </param>
 public sealed class GrainStateTable(AdoNetGrainStorageOptions options, string serviceId, string providerName, Orleans.Serialization.Serializer? serializer = null)
 {

@@ -123,7 +123,7 @@ public sealed class ProviderChannelTests : IAsyncLifetime
         var request = Assert.Single(_fake.SendGrid);
         Assert.Equal("/v3/mail/send", request.Path);
         Assert.Equal("Bearer " + FakeProviders.SendGridApiKey, request.Authorization);
-        Assert.StartsWith("application/json", request.ContentType, StringComparison.Ordinal);
+        Assert.Equal("application/json", request.ContentType); // as the package sends it: no charset
         var mail = JsonDocument.Parse(request.Body).RootElement;
         Assert.Equal("marie.durand@example.org", mail.GetProperty("personalizations")[0].GetProperty("to")[0].GetProperty("email").GetString());
         Assert.Equal("relances@labo-test.fr", mail.GetProperty("from").GetProperty("email").GetString());
@@ -135,6 +135,23 @@ public sealed class ProviderChannelTests : IAsyncLifetime
         Assert.Equal("msg_0123456789abcdef0123456789abcdef", args.GetProperty("message_id").GetString());
         Assert.Equal("lab/PAT-1", args.GetProperty("debtor").GetString());
         Assert.Contains("<a href=\"https://pay.example.fr/p/abc\">", mail.GetProperty("content")[1].GetProperty("value").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Successive_bodies_on_one_thread_share_nothing_but_their_buffers()
+    {
+        var channel = SendGrid();
+        var longer = Message(Channel.Email, "marie.durand@example.org") with { Body = string.Concat(Enumerable.Repeat("Une ligne assez longue & accentuée.\n", 400)) };
+        var shorter = Message(Channel.Email, "paul.martin@example.org") with { MessageId = "msg_fedcba9876543210fedcba9876543210" };
+
+        var first = JsonDocument.Parse(channel.MailSendBody(longer)).RootElement;
+        var second = JsonDocument.Parse(channel.MailSendBody(shorter)).RootElement;
+
+        Assert.Equal("marie.durand@example.org", first.GetProperty("personalizations")[0].GetProperty("to")[0].GetProperty("email").GetString());
+        Assert.Equal("paul.martin@example.org", second.GetProperty("personalizations")[0].GetProperty("to")[0].GetProperty("email").GetString());
+        Assert.Equal("msg_fedcba9876543210fedcba9876543210", second.GetProperty("personalizations")[0].GetProperty("custom_args").GetProperty("message_id").GetString());
+        Assert.Equal(shorter.Body, second.GetProperty("content")[0].GetProperty("value").GetString());
+        Assert.DoesNotContain("accentu", second.GetProperty("content")[1].GetProperty("value").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
