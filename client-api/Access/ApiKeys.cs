@@ -15,12 +15,12 @@ public static class ApiKeys
     /// <summary>Onboards a creditor and binds a key to it; false when the id is taken.</summary>
     public static async Task<bool> OnboardAsync(IGrainFactory grains, string creditorId, string name, string key)
     {
-        if (!await grains.GetGrain<ICreditorGrain>(creditorId).Onboard(name))
+        if (!await grains.Reference<ICreditorGrain>(creditorId).Onboard(name))
         {
             return false;
         }
 
-        return await grains.GetGrain<IApiKeyGrain>(Hash(key)).Bind(creditorId);
+        return await grains.Reference<IApiKeyGrain>(Hash(key)).Bind(creditorId);
     }
 
     /// <summary>Whether <paramref name="given"/> is the operator key of <c>Recouvrement:OperatorKey</c> (compared in constant time).</summary>

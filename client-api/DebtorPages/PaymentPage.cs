@@ -51,7 +51,7 @@ public static class PaymentPage
         }
 
         var creditorId = GrainKeys.Split(key).CreditorId;
-        var creditor = grains.GetGrain<ICreditorGrain>(creditorId);
+        var creditor = grains.Reference<ICreditorGrain>(creditorId);
         var cases = new List<CaseView>();
         foreach (var reference in view.OpenCases)
         {

@@ -13,7 +13,7 @@ public static class SandboxCheckout
 {
     public static async Task<IResult> Show(string id, IGrainFactory grains, IPaymentProvider provider)
     {
-        if (provider is not SandboxPaymentProvider || await grains.GetGrain<ICheckoutGrain>(id).Get() is not { } session)
+        if (provider is not SandboxPaymentProvider || await grains.Reference<ICheckoutGrain>(id).Get() is not { } session)
         {
             return Results.NotFound();
         }
@@ -31,7 +31,7 @@ public static class SandboxCheckout
 
     public static async Task<IResult> Pay(string id, IGrainFactory grains, IPaymentProvider provider, TimeProvider time)
     {
-        if (provider is not SandboxPaymentProvider || await grains.GetGrain<ICheckoutGrain>(id).MarkPaid() is not { } session)
+        if (provider is not SandboxPaymentProvider || await grains.Reference<ICheckoutGrain>(id).MarkPaid() is not { } session)
         {
             return Results.NotFound();
         }

@@ -42,7 +42,7 @@ public sealed class SandboxPaymentProvider(IGrainFactory grains, TimeProvider ti
     public async Task<string> StartCheckoutAsync(CheckoutRequest request, CancellationToken cancellationToken)
     {
         var id = "cs_sandbox_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        await grains.GetGrain<ICheckoutGrain>(id).Open(new CheckoutSession(id, request.DebtorKey, request.Items, request.Currency, request.ReturnUrl, time.GetUtcNow(), false));
+        await grains.Reference<ICheckoutGrain>(id).Open(new CheckoutSession(id, request.DebtorKey, request.Items, request.Currency, request.ReturnUrl, time.GetUtcNow(), false));
         return $"/sandbox/checkout/{id}";
     }
 }

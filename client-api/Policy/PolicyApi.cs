@@ -15,7 +15,7 @@ public static class PolicyApi
     }
 
     public static async Task<Ok<DunningPolicy>> GetPolicy(HttpContext context, IGrainFactory grains) =>
-        TypedResults.Ok(await grains.GetGrain<ICreditorGrain>(CreditorKeyFilter.CreditorOf(context)).GetPolicy());
+        TypedResults.Ok(await grains.Reference<ICreditorGrain>(CreditorKeyFilter.CreditorOf(context)).GetPolicy());
 
     public static async Task<Results<Ok<DunningPolicy>, ProblemHttpResult>> PutPolicy(HttpContext context, IGrainFactory grains, DunningPolicy policy)
     {
@@ -25,7 +25,7 @@ public static class PolicyApi
             return Problems.Invalid(errors);
         }
 
-        await grains.GetGrain<ICreditorGrain>(CreditorKeyFilter.CreditorOf(context)).SetPolicy(policy);
+        await grains.Reference<ICreditorGrain>(CreditorKeyFilter.CreditorOf(context)).SetPolicy(policy);
         return TypedResults.Ok(policy);
     }
 

@@ -18,7 +18,7 @@ public static class SettingsApi
     }
 
     public static async Task<Ok<CreditorSettings>> GetSettings(HttpContext context, IGrainFactory grains) =>
-        TypedResults.Ok(await grains.GetGrain<ICreditorGrain>(CreditorKeyFilter.CreditorOf(context)).GetSettings());
+        TypedResults.Ok(await grains.Reference<ICreditorGrain>(CreditorKeyFilter.CreditorOf(context)).GetSettings());
 
     public static async Task<Results<Ok<CreditorSettings>, ProblemHttpResult>> PutSettings(HttpContext context, IGrainFactory grains, CreditorSettings settings)
     {
@@ -70,7 +70,7 @@ public static class SettingsApi
         }
 
         var normalised = settings with { Address = settings.Address is { } address ? address with { Country = address.Country.ToUpperInvariant() } : null };
-        await grains.GetGrain<ICreditorGrain>(CreditorKeyFilter.CreditorOf(context)).SetSettings(normalised);
+        await grains.Reference<ICreditorGrain>(CreditorKeyFilter.CreditorOf(context)).SetSettings(normalised);
         return TypedResults.Ok(normalised);
     }
 }

@@ -68,7 +68,7 @@ public static partial class WebhooksApi
         bool? stop = StopWords.Contains(keyword) ? true : StartWords.Contains(keyword) ? false : null;
         if (stop is { } optOut && PhoneNumberFormat.ToE164(form.GetValueOrDefault("From")) is { } phone)
         {
-            foreach (var debtor in await grains.GetGrain<IPhoneNumberGrain>(phone).Debtors())
+            foreach (var debtor in await grains.Reference<IPhoneNumberGrain>(phone).Debtors())
             {
                 await grains.Reference<IDebtorGrain>(debtor).SetSmsOptOut(phone, optOut);
             }

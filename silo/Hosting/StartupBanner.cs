@@ -51,8 +51,8 @@ public sealed partial class StartupBanner(
 
         var key = string.IsNullOrEmpty(options.ApiKey) ? ApiKeys.NewKey() : options.ApiKey;
         // On a restart of the durable profile the creditor already exists: onboarding is then a no-op, the bind is not.
-        await grains.GetGrain<ICreditorGrain>(options.CreditorId).Onboard(options.Name);
-        await grains.GetGrain<Recouvrement.Access.IApiKeyGrain>(ApiKeys.Hash(key)).Bind(options.CreditorId);
+        await grains.Reference<ICreditorGrain>(options.CreditorId).Onboard(options.Name);
+        await grains.Reference<Recouvrement.Access.IApiKeyGrain>(ApiKeys.Hash(key)).Bind(options.CreditorId);
         if (string.IsNullOrEmpty(options.ApiKey))
         {
             Console.WriteLine($"Demo creditor '{options.CreditorId}' API key: {key}");
