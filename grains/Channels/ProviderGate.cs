@@ -3,10 +3,11 @@ using Recouvrement.Messaging;
 namespace Recouvrement.Channels;
 
 /// <summary>
-/// Paces one provider's requests to a steady rate and retries the answers that ask for it (429, 5xx) with a
-/// doubling wait, or the provider's own Retry-After. A wait longer than the options allow hands the message
-/// back to its debtor, which tries again later. A provider that cannot be reached is retried; one that does not
-/// answer in time may have taken the message, which is then in doubt.
+/// Paces one provider's requests to a steady rate and retries the answers that prove nothing was accepted (429,
+/// 503 with Retry-After, a connection that could not be made) with a doubling wait, or the provider's own
+/// Retry-After. A wait longer than the options allow hands the message back to its debtor, which tries again
+/// later. Any other failure after the request left (another 5xx, a timeout, a connection dropped mid-answer) may
+/// mean the provider took the message: it is in doubt and never sent again (<see cref="ServerError"/>).
 /// </summary>
 public sealed class ProviderGate(ProviderOptions options, TimeProvider time)
 {
@@ -28,6 +29,11 @@ public sealed class ProviderGate(ProviderOptions options, TimeProvider time)
             {
                 result = SendResult.Retry("unreachable");
             }
+            catch (HttpRequestException e)
+            {
+                // The request may have reached the provider before the connection broke.
+                return SendResult.Unknown($"transport_{e.HttpRequestError}".ToLowerInvariant());
+            }
             catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 return SendResult.Unknown("timeout");
@@ -47,6 +53,16 @@ public sealed class ProviderGate(ProviderOptions options, TimeProvider time)
             await Task.Delay(wait, time, cancellationToken);
         }
     }
+
+    /// <summary>
+    /// What a provider's 5xx means for a message: only a 503 that says when to come back proves the provider turned
+    /// it away; a 500, 502, 504 or a bare 503 may come from a proxy or a provider that accepted the message before
+    /// failing, so the message is in doubt, as after a crash, and never sent again.
+    /// </summary>
+    public static SendResult ServerError(System.Net.HttpStatusCode status, string label, TimeSpan? retryAfter) =>
+        status == System.Net.HttpStatusCode.ServiceUnavailable && retryAfter is not null
+            ? SendResult.Retry(label, retryAfter)
+            : SendResult.Unknown(label);
 
     private Task WaitForSlot(CancellationToken cancellationToken)
     {

@@ -152,7 +152,7 @@ public sealed partial class SendGridEmailChannel(HttpClient http, SendGridOption
                 LogRefused(logger, status);
                 return SendResult.Retry(label);
             case >= HttpStatusCode.InternalServerError:
-                return SendResult.Retry(label, retryAfter);
+                return ProviderGate.ServerError(response.StatusCode, label, retryAfter);
             case HttpStatusCode.BadRequest when field is not null && field.StartsWith("personalizations", StringComparison.Ordinal) && field.Contains(".to", StringComparison.Ordinal):
                 return SendResult.Rejected(DeliveryOutcome.Undeliverable, "invalid_address");
             default:

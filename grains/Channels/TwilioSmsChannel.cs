@@ -6,7 +6,7 @@ namespace Recouvrement.Channels;
 
 /// <summary>
 /// SMS through Twilio. Twilio's answers become outcomes: 21211 an invalid number, 21614 not a mobile, 21610 a
-/// recipient who said STOP, 20429/429 and 5xx a retry; a timeout leaves the message in doubt.
+/// recipient who said STOP, 20429/429 and a 503 with Retry-After a retry; any other 5xx or a timeout leaves the message in doubt.
 /// </summary>
 public sealed partial class TwilioSmsChannel(TwilioClient client, TwilioOptions options, TimeProvider time, ILogger<TwilioSmsChannel> logger) : IMessageChannel
 {
@@ -60,7 +60,7 @@ public sealed partial class TwilioSmsChannel(TwilioClient client, TwilioOptions 
                 LogRefused(logger, (int)response.Status, label);
                 return SendResult.Retry(label, response.RetryAfter);
             case >= HttpStatusCode.InternalServerError:
-                return SendResult.Retry(label, response.RetryAfter);
+                return ProviderGate.ServerError(response.Status, label, response.RetryAfter);
             default:
                 LogRejected(logger, (int)response.Status, label);
                 return SendResult.Rejected(null, label);

@@ -89,12 +89,37 @@ public sealed class ProviderChannelTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_provider_down_hands_the_message_back_after_the_allowed_attempts()
+    public async Task A_provider_down_that_says_when_to_come_back_hands_the_message_back_after_the_allowed_attempts()
     {
-        _fake.Answer = _ => new ProviderAnswer(503, string.Empty);
+        _fake.Answer = _ => new ProviderAnswer(503, string.Empty, new Dictionary<string, string> { ["Retry-After"] = "0" });
         var result = await Twilio(o => o.MaxAttempts = 3).SendAsync(Message(Channel.Sms, "+33612345678"));
         Assert.Equal((SendStatus.RetryLater, "http_503"), (result.Status, result.Code));
         Assert.Equal(3, _fake.Twilio.Count);
+    }
+
+    [Theory]
+    [InlineData(500)]
+    [InlineData(502)]
+    [InlineData(503)]
+    [InlineData(504)]
+    public async Task A_server_error_that_may_hide_an_accepted_sms_leaves_it_in_doubt_and_never_resends_it(int status)
+    {
+        _fake.Answer = _ => new ProviderAnswer(status, string.Empty);
+        var result = await Twilio(o => o.MaxAttempts = 3).SendAsync(Message(Channel.Sms, "+33612345678"));
+        Assert.Equal((SendStatus.InDoubt, $"http_{status}"), (result.Status, result.Code));
+        Assert.Single(_fake.Twilio);
+    }
+
+    [Theory]
+    [InlineData(500)]
+    [InlineData(502)]
+    [InlineData(504)]
+    public async Task A_server_error_that_may_hide_an_accepted_email_leaves_it_in_doubt_and_never_resends_it(int status)
+    {
+        _fake.Answer = _ => new ProviderAnswer(status, string.Empty);
+        var result = await SendGrid().SendAsync(Message(Channel.Email, "marie.durand@example.org"));
+        Assert.Equal((SendStatus.InDoubt, $"http_{status}"), (result.Status, result.Code));
+        Assert.Single(_fake.SendGrid);
     }
 
     [Fact]
