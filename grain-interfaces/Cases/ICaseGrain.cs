@@ -35,6 +35,12 @@ public interface ICaseGrain : IGrainWithStringKey
     [OneWay]
     Task ContactMade(ContactReceipt receipt);
 
+    /// <summary>
+    /// The case's timer fired (its reminder, or a step due at once): takes the step due now, if any. Idempotent: a
+    /// repeated or early wake-up only sets the next one.
+    /// </summary>
+    Task WakeUp();
+
     /// <summary>The debtor contests the case: every reminder stops at once, and the creditor must decide.</summary>
     Task<CaseActionResult> Dispute(string reason, string? message);
 

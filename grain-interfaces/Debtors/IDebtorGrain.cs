@@ -11,8 +11,11 @@ public interface IDebtorGrain : IGrainWithStringKey
     /// <summary>Records the debtor's details from a newly fed case and links the case.</summary>
     Task Attach(string caseReference, DebtorDetails details);
 
-    /// <summary>Queues a contact for a case; it goes out in the next send window.</summary>
-    Task RequestContact(ContactRequest request);
+    /// <summary>
+    /// Queues a contact for a case; it goes out in the next send window. False when the debtor does not hold the case
+    /// (its <see cref="Attach"/> failed after the case was stored): the case attaches, then asks again.
+    /// </summary>
+    Task<bool> RequestContact(ContactRequest request);
 
     /// <summary>Drops any queued contact for a case and, when it is settled, unlinks it.</summary>
     Task Withdraw(string caseReference, bool caseIsSettled);
@@ -36,11 +39,19 @@ public interface IDebtorGrain : IGrainWithStringKey
     Task<bool> CorrectDetails(string? email, string? phone, PostalAddress? address);
 
     /// <summary>
-    /// Sends what is due now, in one turn of the debtor; the debtor calls it itself when its dispatch reminder has
-    /// ticked and a dispatch slot of the silo is free. Nothing is sent outside the send window or before the
-    /// planned time: such a call only sets the reminder again.
+    /// Starts a dispatch, once the debtor's wake-up fired and a dispatch slot of the silo is free: checks every case
+    /// still wants its contact, plans the messages and writes them as in flight, and returns them to be sent outside
+    /// this grain, by the silo's dispatch runner; null when nothing is to be sent now (outside the send window, before
+    /// the planned time, nothing queued), the next wake-up set. Messages a lost round left in flight are in doubt.
     /// </summary>
-    Task DispatchDue();
+    Task<DispatchBatch?> BeginDispatch();
+
+    /// <summary>
+    /// Records what became of a batch's messages: the contact log, the contact points' health, the cases told.
+    /// Returns the next batch of the round (a request refused on a dead contact point, tried on another channel), or
+    /// null when the round is over and the next wake-up is set.
+    /// </summary>
+    Task<DispatchBatch?> RecordSent(int round, IReadOnlyList<SentMessage> sent);
 }
 
 /// <summary>

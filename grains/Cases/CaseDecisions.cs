@@ -35,7 +35,9 @@ public static partial class CaseDecisions
 
         if (!state.Exists)
         {
-            return Unchanged(state, CaseActionOutcome.NotFound, "no case has this reference");
+            // A wake-up set for a creation whose write then failed finds no case: it stops.
+            return Unchanged(state, CaseActionOutcome.NotFound, "no case has this reference",
+                command is WakeUp ? [new StopWaking()] : default);
         }
 
         return command switch

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Recouvrement.Hosting;
 
 namespace Recouvrement.Cases;
 
@@ -17,6 +18,11 @@ public sealed partial class CaseGrain(
 
     private string CreditorId => GrainKeys.Split(this.GetPrimaryKeyString()).CreditorId;
 
+    private ReminderAlarm? alarm;
+
+    private ReminderAlarm Alarm => alarm ??= new(this, NextStepReminder, RetryPeriod, clock,
+        () => GrainFactory.Reference<ICaseGrain>(this.GetPrimaryKeyString()).WakeUp());
+
     private IDebtorGrain Debtor => GrainFactory.Reference<IDebtorGrain>(GrainKeys.Compose(CreditorId, state.State.Draft!.Debtor.Reference));
 
     /// <summary>
@@ -29,7 +35,7 @@ public sealed partial class CaseGrain(
         await context.Invoke();
     }
 
-    private readonly Hosting.EmptyRecordCheck<CaseState> emptyRecord = new(state);
+    private readonly EmptyRecordCheck<CaseState> emptyRecord = new(state);
 
     public async Task<CaseCreation> Create(CaseDraft draft)
     {
@@ -79,9 +85,11 @@ public sealed partial class CaseGrain(
     {
         if (reminderName == NextStepReminder)
         {
-            await Decide(new WakeUp());
+            await WakeUp();
         }
     }
+
+    public Task WakeUp() => Decide(new WakeUp());
 
     private async Task<CaseActionResult> Act(CaseCommand command)
     {
@@ -94,6 +102,13 @@ public sealed partial class CaseGrain(
         var policy = CaseDecisions.NeedsPolicy(command) ? await GrainFactory.Reference<ICreditorGrain>(CreditorId).GetPolicy() : null;
         var now = clock.GetUtcNow();
         var decision = CaseDecisions.Decide(state.State, command, now, policy);
+
+        // A wake-up is set before the write that needs it: one with nothing to do is harmless, a write without one is not.
+        foreach (var wake in decision.Effects.OfType<WakeAt>())
+        {
+            await Alarm.SetAsync(wake.At);
+        }
+
         if (!ReferenceEquals(decision.State, state.State))
         {
             var before = state.State.Status;
@@ -102,43 +117,41 @@ public sealed partial class CaseGrain(
             if (before != decision.State.Status || command is OpenCase)
             {
                 LogStatusChanged(logger, this.GetPrimaryKeyString(), before, decision.State.Status);
-                Hosting.EngineMetrics.CaseEntered(decision.State.Status);
+                EngineMetrics.CaseEntered(decision.State.Status);
             }
 
             if (command is ReceivePayment pay && decision.Outcome == CaseActionOutcome.Applied)
             {
-                Hosting.EngineMetrics.PaymentRecorded(pay.Payment.Method, pay.Payment.Amount, pay.Payment.Currency);
+                EngineMetrics.PaymentRecorded(pay.Payment.Method, pay.Payment.Amount, pay.Payment.Currency);
             }
         }
 
         foreach (var effect in decision.Effects)
         {
-            await Perform(effect, now);
+            await Perform(effect);
         }
 
         return decision;
     }
 
-    private async Task Perform(CaseEffect effect, DateTimeOffset now)
+    private async Task Perform(CaseEffect effect)
     {
         switch (effect)
         {
-            case WakeAt wake:
-                var due = wake.At - now;
-                await this.RegisterOrUpdateReminder(NextStepReminder, due > TimeSpan.Zero ? due : TimeSpan.Zero, RetryPeriod);
-                break;
             case StopWaking:
-                if (await this.GetReminder(NextStepReminder) is { } reminder)
-                {
-                    await this.UnregisterReminder(reminder);
-                }
-
+                await Alarm.StopAsync();
                 break;
             case AttachToDebtor attach:
                 await Debtor.Attach(state.State.Draft!.Reference, attach.Debtor);
                 break;
             case AskDebtorToContact ask:
-                await Debtor.RequestContact(ask.Request);
+                // A debtor that does not hold the case (its attachment failed after the case was stored) takes it now.
+                if (!await Debtor.RequestContact(ask.Request))
+                {
+                    await Debtor.Attach(state.State.Draft!.Reference, state.State.Draft.Debtor);
+                    await Debtor.RequestContact(ask.Request);
+                }
+
                 break;
             case WithdrawFromDebtor withdraw:
                 await Debtor.Withdraw(state.State.Draft!.Reference, withdraw.Settled);

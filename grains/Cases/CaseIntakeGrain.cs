@@ -46,7 +46,7 @@ public sealed partial class CaseIntakeGrain(
             .GroupBy(c => c.DebtorKey, StringComparer.Ordinal)
             .Select(g => new NewDebtorRow(
                 g.Key,
-                g.Aggregate(new DebtorState(), (debtor, c) => debtor.Attach(c.State.Draft!.Reference, c.State.Draft.Debtor)),
+                g.Aggregate(new DebtorState(), (debtor, c) => DebtorDecisions.Attach(debtor, c.State.Draft!.Reference, c.State.Draft.Debtor)),
                 [.. g.Select(c => c.Index)]))
             .ToList();
 

@@ -23,33 +23,6 @@ public static class ContactPlanner
     /// <summary>Log statuses that were not a contact: they count towards no cap and no gap.</summary>
     private static readonly string[] NotContacts = ["failed", "unreachable"];
 
-    /// <summary>
-    /// Queues a case's request. The dispatch waits for the next send window, and inside an open window for a
-    /// short consolidation delay, so that every case due together leaves in one message. Returns the new
-    /// dispatch time when it moved.
-    /// </summary>
-    public static (DebtorState State, DateTimeOffset? MovedDispatchTo) Queue(
-        DebtorState state, ContactRequest request, DateTimeOffset now, ContactOptions options)
-    {
-        if (request.Kind.IsScheduleStep() && state.LastSentStage.TryGetValue(request.CaseReference, out var sent) && sent >= request.Stage)
-        {
-            return (state, null);
-        }
-
-        // A newer step replaces an older one; a one-off message (a dispute answer, an instalment notice) replaces
-        // whatever was queued, since the case's status changed to ask for it.
-        var queued = state.Pending.Find(r => r.CaseReference == request.CaseReference);
-        if (queued is not null && (queued == request || (queued.Kind.IsScheduleStep() && request.Kind.IsScheduleStep() && queued.Stage > request.Stage)))
-        {
-            return (state, null);
-        }
-
-        var pending = state.Pending.RemoveAll(r => r.CaseReference == request.CaseReference).Add(request);
-        var candidate = SendWindow.NextOpening(now + options.ConsolidationDelay, AlsaceMoselle(state));
-        var dispatchAt = state.DispatchAt is { } existing && existing <= candidate ? existing : candidate;
-        return (state with { Pending = pending, DispatchAt = dispatchAt }, dispatchAt == state.DispatchAt ? null : dispatchAt);
-    }
-
     public static bool AlsaceMoselle(DebtorState state) => SendWindow.IsAlsaceMoselle(state.Details?.Address?.PostalCode);
 
     public static string? Recipient(DebtorDetails details, Channel channel) => channel switch

@@ -1,43 +1,54 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Recouvrement.Calendar;
 using Recouvrement.Hosting;
-using Recouvrement.Messaging;
 using Recouvrement.Payments;
 
 namespace Recouvrement.Debtors;
 
 /// <summary>
-/// A debtor: collects the contact requests of its cases and, once per send window, sends one message per
-/// channel for all of them, after checking each case still wants it. It owns the contact points' health, the
-/// SMS opt-out, the frequency caps and the minimum gap between contacts.
+/// A debtor: collects the contact requests of its cases and, once per send window, sends one message per channel
+/// for all of them, after checking each case still wants it. It loads its state, asks <see cref="DebtorDecisions"/>
+/// what to do, persists once, then acts; the sending itself runs outside its turns (<see cref="DispatchRunner"/>).
 /// </summary>
 /// <remarks>
-/// Sending is at most once per message: the messages of a dispatch are written to state as in flight before the
-/// first is handed to its channel, and their answers are written after. A dispatch that finds messages still in
-/// flight (the silo died in between) logs them as in doubt and never sends them again.
+/// Sending is at most once per message: a round's messages are written to state as in flight before the first is
+/// handed to its channel, and their answers are written after. A round that finds messages still in flight (the silo
+/// died in between, or the round was lost) logs them as in doubt and never sends them again. Wake-ups are set before
+/// the write that needs them and removed after it: a wake-up with nothing to do is harmless, a write without one is not.
 /// </remarks>
 [CollectionAgeLimit(Minutes = 5)]
 public sealed partial class DebtorGrain(
     [PersistentState("debtor", StorageNames.Default)] IPersistentState<DebtorState> state,
     [FromKeyedServices(EngineClock.Key)] TimeProvider clock,
-    IMessageChannel channel,
+    DispatchRunner runner,
     PaymentLinks links,
-    DispatchSlots slots,
     IOptions<ContactOptions> options,
-    IOptions<AgencyOptions> agency,
     ILogger<DebtorGrain> logger) : Grain, IDebtorGrain, IRemindable, IIncomingGrainCallFilter
 {
     internal const string DispatchReminder = "dispatch";
-    private static readonly TimeSpan RetryPeriod = TimeSpan.FromMinutes(30);
-    private const int FallbackRounds = 3;
+
+    private readonly EmptyRecordCheck<DebtorState> emptyRecord = new(state);
+    private string? key;
+    private ReminderAlarm? alarm;
+    private PhoneIndex? phones;
+    private bool dispatching;
+    private bool dispatchAgain;
+    private int rounds;
+    private DispatchProgress? round;
+    private DispatchBatch? batch;
 
     private string Key => key ??= this.GetPrimaryKeyString();
 
-    private string? key;
-
     private ContactOptions Options => options.Value;
+
+    private ReminderAlarm Alarm => alarm ??= new(this, DispatchReminder, DebtorDecisions.RetryPeriod, clock, () =>
+    {
+        StartDispatch(orAfterTheCurrentOne: true);
+        return Task.CompletedTask;
+    });
+
+    private PhoneIndex Phones => phones ??= new(GrainFactory, Key, Options, clock, logger);
 
     /// <summary>
     /// An activation that found no record reads again before each call: bulk intake may have written this debtor
@@ -49,479 +60,226 @@ public sealed partial class DebtorGrain(
         await context.Invoke();
     }
 
-    private readonly Hosting.EmptyRecordCheck<DebtorState> emptyRecord = new(state);
+    public Task Attach(string caseReference, DebtorDetails details) => Persist(DebtorDecisions.Attach(state.State, caseReference, details));
 
-    public async Task Attach(string caseReference, DebtorDetails details)
+    public async Task<bool> RequestContact(ContactRequest request)
     {
-        var next = state.State.Attach(caseReference, details);
-        if (ReferenceEquals(next, state.State))
+        if (state.State.Details is null || !state.State.OpenCases.Contains(request.CaseReference))
         {
-            return;
+            return false;
         }
 
-        state.State = next;
-        await state.WriteStateAsync();
-    }
-
-    public async Task RequestContact(ContactRequest request)
-    {
-        var (next, moved) = ContactPlanner.Queue(state.State, request, clock.GetUtcNow(), Options);
-        if (ReferenceEquals(next, state.State))
+        var (next, moved) = DebtorDecisions.Queue(state.State, request, clock.GetUtcNow(), Options);
+        if (!ReferenceEquals(next, state.State))
         {
-            return;
+            // The phone is registered for STOP and START replies as soon as an SMS is planned, when the case steps,
+            // rather than in the send window, where every debtor due at its opening competes for the silo.
+            next = await Phones.Register(next, smsPlanned: request.Channels.Contains(Channel.Sms));
+            if (moved is { } at)
+            {
+                await Alarm.SetAsync(at);
+            }
+
+            await Persist(next);
         }
 
-        // The phone is registered for STOP and START replies as soon as an SMS is planned, when the case steps,
-        // rather than in the send window, where every debtor due at its opening competes for the silo.
-        state.State = await IndexPhone(next, smsPlanned: request.Channels.Contains(Channel.Sms));
-        await state.WriteStateAsync();
-        if (moved is { } at)
-        {
-            await WakeAt(at);
-        }
+        return true;
     }
 
     public async Task Withdraw(string caseReference, bool caseIsSettled)
     {
-        var s = state.State;
-        var after = s with
+        var after = DebtorDecisions.Withdraw(state.State, caseReference, caseIsSettled);
+        if (!ReferenceEquals(after, state.State))
         {
-            Pending = s.Pending.RemoveAll(r => r.CaseReference == caseReference),
-            OpenCases = caseIsSettled ? s.OpenCases.Remove(caseReference) : s.OpenCases,
-        };
-        if (after.Pending.IsEmpty)
-        {
-            after = after with { DispatchAt = null };
-        }
-
-        if (after.Pending.Count == s.Pending.Count && after.OpenCases.Count == s.OpenCases.Count)
-        {
-            return;
-        }
-
-        state.State = after;
-        await state.WriteStateAsync();
-        if (after.Pending.IsEmpty)
-        {
-            await StopWaking();
-        }
-    }
-
-    public Task<DebtorView?> Get()
-    {
-        var s = state.State;
-        if (s.Details is not { } d)
-        {
-            return Task.FromResult<DebtorView?>(null);
-        }
-
-        var points = new List<ContactPointView>();
-        foreach (var c in (Channel[])[Channel.Email, Channel.Sms, Channel.Letter])
-        {
-            if (ContactPlanner.Recipient(d, c) is not { } value)
+            await Persist(after);
+            if (after.DispatchAt is null)
             {
-                continue;
+                await Alarm.StopAsync();
             }
-
-            points.Add(c == Channel.Sms && s.SmsOptOutAt is { } stop
-                ? new ContactPointView(c, value, "opted_out", "stop", stop)
-                : s.Disabled.TryGetValue(c, out var off) && off.Value == value
-                    ? new ContactPointView(c, value, "disabled", off.Reason, off.Since)
-                    : new ContactPointView(c, value, "active"));
         }
-
-        return Task.FromResult<DebtorView?>(new DebtorView(
-            d.Reference, d.Kind, d.Name, s.OpenCases, points, s.Log, s.DispatchAt, d.Address, s.SmsOptOutAt is not null, s.Changes, d.MessageLanguage));
     }
+
+    public Task<DebtorView?> Get() => Task.FromResult(DebtorDecisions.View(state.State));
 
     public async Task<bool> CorrectDetails(string? email, string? phone, PostalAddress? address)
     {
-        var s = state.State;
-        if (s.Details is not { } d)
-        {
-            return false;
-        }
-
-        var corrected = d with { Email = email ?? d.Email, Phone = phone ?? d.Phone, Address = address ?? d.Address };
-        if (corrected == d)
-        {
-            return false;
-        }
-
-        var changed = new List<string>();
-        if (corrected.Email != d.Email) changed.Add("email");
-        if (corrected.Phone != d.Phone) changed.Add("phone");
-        if (corrected.Address != d.Address) changed.Add("address");
-        state.State = s with
-        {
-            Details = corrected,
-            CorrectedFrom = s.CorrectedFrom ?? d,
-            SmsOptOutAt = corrected.Phone == d.Phone ? s.SmsOptOutAt : null,
-            Changes = s.Changes.Add(new CaseEvent(clock.GetUtcNow(), "details_corrected", string.Join(", ", changed) + " corrected by the debtor")),
-        };
-        await state.WriteStateAsync();
-        return true;
+        var before = state.State;
+        await Persist(DebtorDecisions.Correct(before, email, phone, address, clock.GetUtcNow()));
+        return !ReferenceEquals(before, state.State);
     }
 
     public async Task RecordDelivery(DeliveryReport report)
     {
-        var after = ContactPlanner.Delivery(state.State, report, Options);
-        if (ReferenceEquals(after, state.State))
+        var after = DebtorDecisions.Delivery(state.State, report, Options);
+        if (!ReferenceEquals(after, state.State))
         {
-            return;
+            await Persist(after);
+            LogFeedback(logger, report.MessageId, report.Channel, report.Outcome);
+            EngineMetrics.FeedbackReceived(report.Channel, report.Outcome);
         }
-
-        state.State = after;
-        await state.WriteStateAsync();
-        LogFeedback(logger, report.MessageId, report.Channel, report.Outcome);
-        EngineMetrics.FeedbackReceived(report.Channel, report.Outcome);
     }
 
     public async Task<bool> SetSmsOptOut(string phone, bool optedOut)
     {
-        var s = state.State;
-        if (s.Details?.Phone != phone || (s.SmsOptOutAt is not null) == optedOut)
-        {
-            return false;
-        }
-
-        state.State = s with { SmsOptOutAt = optedOut ? clock.GetUtcNow() : null };
-        await state.WriteStateAsync();
-        return true;
+        var before = state.State;
+        await Persist(DebtorDecisions.OptOut(before, phone, optedOut, clock.GetUtcNow()));
+        return !ReferenceEquals(before, state.State);
     }
 
     /// <summary>
-    /// A tick only starts the wait for a dispatch slot and is answered at once. The wait holds no turn of this
-    /// grain: while a whole backlog that fell due together queues for the silo's slots, the debtor still answers
-    /// reads, new contact requests and withdrawals, and the reminder's later ticks, which find it already waiting.
-    /// The dispatch itself runs in a turn of its own, through <see cref="IDebtorGrain.DispatchDue"/>. The reminder,
-    /// removed or moved only at the dispatch's end, still covers a silo that dies before it.
+    /// A tick only starts the dispatch, which waits for a slot and runs outside this grain's turns; it is answered at
+    /// once. The reminder, moved or removed only at the round's end, still covers a silo that dies before it.
     /// </summary>
     public Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName == DispatchReminder && !waitingForSlot)
+        if (reminderName == DispatchReminder)
         {
-            waitingForSlot = true;
-            _ = DispatchWhenASlotIsFree();
+            StartDispatch(orAfterTheCurrentOne: false);
         }
 
         return Task.CompletedTask;
     }
 
-    private bool waitingForSlot;
+    /// <summary>
+    /// One dispatch at a time per activation. A reminder tick during one is answered by it; a wake-up set during one
+    /// (its own next round, due at once) runs right after it.
+    /// </summary>
+    private void StartDispatch(bool orAfterTheCurrentOne)
+    {
+        if (dispatching)
+        {
+            dispatchAgain |= orAfterTheCurrentOne;
+            return;
+        }
 
-    /// <summary>Waits for the silo's limit on concurrent dispatches (<see cref="DispatchSlots"/>), then dispatches in a turn of this grain.</summary>
-    private async Task DispatchWhenASlotIsFree()
+        dispatching = true;
+        _ = Dispatch();
+    }
+
+    private async Task Dispatch()
     {
         try
         {
-            await slots.WaitAsync();
-            try
+            do
             {
-                await GrainFactory.Reference<IDebtorGrain>(Key).DispatchDue();
+                dispatchAgain = false;
+                await Task.Run(() => runner.RunAsync(Key));
             }
-            finally
-            {
-                slots.Release();
-            }
-        }
-        catch (Exception e)
-        {
-            // The reminder, still registered, ticks again after its period (a channel's failure is also logged where it happened).
-            LogDispatchFailed(logger, e);
+            while (dispatchAgain);
         }
         finally
         {
-            waitingForSlot = false;
+            dispatching = false;
         }
     }
 
-    public async Task DispatchDue()
+    public async Task<DispatchBatch?> BeginDispatch()
     {
         var now = clock.GetUtcNow();
-        var receipts = new List<(ContactRequest Request, ContactReceipt Receipt)>();
-        if (!state.State.InFlight.IsEmpty)
+        var (recovered, lost) = DebtorDecisions.Recover(state.State, now, Options);
+        foreach (var message in state.State.InFlight)
         {
-            foreach (var lost in state.State.InFlight)
+            LogInDoubt(logger, message.MessageId, message.Channel);
+        }
+
+        (round, batch) = (null, null);
+        var readiness = DebtorDecisions.Readiness(recovered, now);
+        if (!readiness.Ready)
+        {
+            await Wake(readiness.State, readiness.WakeAt, lost);
+            return null;
+        }
+
+        // The current state of every case is checked right before sending: a case paid, held or disputed since it
+        // asked is never reminded.
+        var wanted = new List<ContactRequest>();
+        foreach (var request in readiness.State.Pending)
+        {
+            if (await CaseOf(request.CaseReference).StillWantsContact(request.Stage))
             {
-                LogInDoubt(logger, lost.MessageId, lost.Channel);
-                receipts.AddRange(lost.Requests.Select(r => (r, new ContactReceipt(lost.MessageId, r.Stage, lost.Channel, now))));
+                wanted.Add(request);
             }
-
-            state.State = ContactPlanner.Abandoned(state.State, now, Options);
-            await state.WriteStateAsync();
         }
 
-        var s = state.State;
-        if (s.Pending.IsEmpty || s.Details is null)
+        var step = DebtorDecisions.Begin(readiness.State, wanted, ++rounds, now, Options, Key);
+        if (step.Messages.Count == 0)
         {
-            if (s.DispatchAt is not null)
-            {
-                state.State = s with { DispatchAt = null };
-                await state.WriteStateAsync();
-            }
-
-            Notify(receipts);
-            await StopWaking();
-            return;
-        }
-
-        if (s.DispatchAt is { } planned && planned > now)
-        {
-            Notify(receipts);
-            await WakeAt(planned);
-            return;
-        }
-
-        var opening = SendWindow.NextOpening(now, ContactPlanner.AlsaceMoselle(s));
-        if (opening > now)
-        {
-            state.State = s with { DispatchAt = opening };
-            await state.WriteStateAsync();
-            Notify(receipts);
-            await WakeAt(opening);
-            return;
-        }
-
-        // The current state of every case is checked right before sending: a case paid, held or
-        // disputed since it asked is never reminded.
-        var candidates = new List<ContactRequest>();
-        foreach (var request in s.Pending)
-        {
-            if (await CaseOf(request).StillWantsContact(request.Stage))
-            {
-                candidates.Add(request);
-            }
+            return await Finish(step, now, lost);
         }
 
         var creditorId = GrainKeys.Split(Key).CreditorId;
         var (creditor, settings) = await GrainFactory.Reference<ICreditorGrain>(creditorId).GetProfileAndSettings();
-        var link = links.LinkFor(Key, now);
-        var letter = new MessageContext(Key, creditorId, creditor?.Name ?? creditorId, settings, link, now);
+        await Persist(step.State);
+        Notify(lost);
+        DelayDeactivation(DebtorDecisions.RetryPeriod);
+        round = step.Progress;
+        batch = new DispatchBatch(round.Round, step.Messages, step.State.Details!, creditorId, creditor?.Name ?? creditorId, settings, links.LinkFor(Key, now), now);
+        return batch;
+    }
 
-        state.State = state.State with { Pending = [], DispatchAt = null };
-        var retry = new List<ContactRequest>();
-        DateTimeOffset? retryAt = null;
-        DateTimeOffset? deferredUntil = null;
-        for (var round = 0; round < FallbackRounds && candidates.Count > 0; round++)
+    public async Task<DispatchBatch?> RecordSent(int round, IReadOnlyList<SentMessage> sent)
+    {
+        var now = clock.GetUtcNow();
+        var progress = this.round is { } current && current.Round == round ? current : DispatchProgress.Adopted(round, state.State.DispatchAt ?? now);
+        var step = DebtorDecisions.Record(state.State, progress, sent, now, Options, Key);
+        if (step.Messages.Count == 0 || batch is null)
         {
-            var plan = ContactPlanner.Plan(state.State, candidates, now, Options);
-            foreach (var request in plan.Unreachable)
-            {
-                var stages = request.Kind.IsScheduleStep()
-                    ? state.State.LastSentStage.SetItem(request.CaseReference, Math.Max(request.Stage, state.State.LastSentStage.GetValueOrDefault(request.CaseReference, -1)))
-                    : state.State.LastSentStage;
-                state.State = ContactPlanner.AddLog(state.State with { LastSentStage = stages }, new ContactLogEntry("-", now, request.Channels.Count > 0 ? request.Channels[0] : Channel.Letter, [request.CaseReference], "unreachable", Detail: "no usable contact point"), Options);
-            }
-
-            if (plan.DeferredUntil is { } until)
-            {
-                deferredUntil = deferredUntil is { } d && d <= until ? d : until;
-            }
-
-            var messages = plan.Send.Select(p => new InFlightMessage(ContactPlanner.MessageId(Key, p.Channel, p.Requests), p.Channel, p.Recipient, p.Requests)).ToList();
-
-            // Written before the first hand-over: should the silo die before the answers are written, the next
-            // tick of the reminder (RetryPeriod later) finds these messages in flight and never sends them again.
-            state.State = state.State with { Pending = state.State.Pending.AddRange(plan.Deferred), InFlight = [.. messages], DispatchAt = now + RetryPeriod };
-            await state.WriteStateAsync();
-
-            var reached = new HashSet<string>();
-            var refused = new List<ContactRequest>();
-            foreach (var message in messages)
-            {
-                SendResult result;
-                try
-                {
-                    result = await Send(message, letter);
-                }
-                catch (Exception e)
-                {
-                    // A channel that throws did not say whether the provider got the message. The activation is
-                    // dropped so that the next one starts from storage, where every message of this round is
-                    // still in flight: they are all logged as in doubt and none is sent twice.
-                    LogChannelError(logger, e, message.MessageId, message.Channel);
-                    DeactivateOnIdle();
-                    throw;
-                }
-
-                state.State = ContactPlanner.Record(state.State, message, result, now, Options);
-                switch (result.Status)
-                {
-                    case SendStatus.Sent or SendStatus.InDoubt:
-                        reached.UnionWith(message.Requests.Select(r => r.CaseReference));
-                        receipts.AddRange(message.Requests.Select(r => (r, new ContactReceipt(message.MessageId, r.Stage, message.Channel, now))));
-                        break;
-                    case SendStatus.RetryLater:
-                        retry.AddRange(message.Requests);
-                        var at = now + (result.RetryAfter is { } after && after > TimeSpan.Zero ? after : Options.RetryDelay);
-                        retryAt = retryAt is { } r && r <= at ? r : at;
-                        break;
-                    case SendStatus.Rejected when result.Problem is not null:
-                        refused.AddRange(message.Requests);
-                        break;
-                }
-            }
-
-            // A request refused on one channel because of its contact point, and that reached the debtor on no
-            // other, is planned again: the refused point is now disabled, so it falls back to another channel.
-            candidates = [.. refused.Where(r => !reached.Contains(r.CaseReference)).DistinctBy(r => r.CaseReference)];
+            return await Finish(step, now, []);
         }
 
-        var pending = state.State.Pending;
-        foreach (var request in retry.DistinctBy(r => r.CaseReference))
+        await Persist(step.State);
+        this.round = step.Progress;
+        return batch = batch with { Messages = step.Messages };
+    }
+
+    private async Task<DispatchBatch?> Finish(DispatchStep step, DateTimeOffset now, IReadOnlyList<CaseReceipt> lost)
+    {
+        (round, batch) = (null, null);
+        var after = DebtorDecisions.Finish(step.State, step.Progress, now, Options);
+        after = await Phones.Register(after, PhoneIndex.Texted(after));
+        await Wake(after, after.DispatchAt, [.. lost, .. step.Progress.Receipts]);
+        return null;
+    }
+
+    /// <summary>Persists the state with its next wake-up (set before the write, removed after it) and confirms contacts to their cases.</summary>
+    private async Task Wake(DebtorState after, DateTimeOffset? at, IReadOnlyList<CaseReceipt> receipts)
+    {
+        if (at is { } wake)
         {
-            if (!pending.Exists(p => p.CaseReference == request.CaseReference)
-                && (!request.Kind.IsScheduleStep() || state.State.LastSentStage.GetValueOrDefault(request.CaseReference, -1) < request.Stage))
-            {
-                pending = pending.Add(request);
-            }
+            await Alarm.SetAsync(wake);
         }
 
-        var next = new[] { retryAt, deferredUntil }.Where(t => t is not null).Select(t => t!.Value).DefaultIfEmpty(DateTimeOffset.MaxValue).Min();
-        var texted = state.State.Details?.Phone is { } phone && state.State.Log.Exists(e => e.Channel == Channel.Sms && e.Recipient == phone);
-        state.State = await IndexPhone(state.State, texted);
-        state.State = state.State with
-        {
-            Pending = pending,
-            InFlight = [],
-            DispatchAt = pending.IsEmpty ? null : SendWindow.NextOpening(next == DateTimeOffset.MaxValue ? now + Options.RetryDelay : next, ContactPlanner.AlsaceMoselle(state.State)),
-        };
-        await state.WriteStateAsync();
+        await Persist(after);
         Notify(receipts);
-        if (state.State.DispatchAt is { } wake)
+        if (at is null)
         {
-            await WakeAt(wake);
-        }
-        else
-        {
-            await StopWaking();
+            await Alarm.StopAsync();
         }
     }
 
-    private async Task<SendResult> Send(InFlightMessage message, MessageContext context)
+    private async Task Persist(DebtorState next)
     {
-        var details = state.State.Details!;
-        var today = ParisTime.DateOf(context.Now);
-        var cases = message.Requests.Select(r => Charges.For(r, details.Kind, context.Settings, today)).ToList();
-        var kind = MessageComposer.KindOf(message.Requests.Select(r => r.Kind));
-        var language = details.MessageLanguage;
-        var (subject, body) = MessageComposer.Compose(new MessageInput(
-            message.MessageId, message.Channel, kind, context.CreditorName, context.Settings.Address, cases, context.Link, language,
-            agency.Value, context.Now, details.Kind == DebtorKind.Business ? context.Settings.LateInterestRate : null));
-        var outgoing = new OutgoingMessage(
-            message.MessageId, context.CreditorId, details.Reference, message.Channel, kind, message.Recipient, subject, body, context.Link, cases, context.Now)
+        if (!ReferenceEquals(next, state.State))
         {
-            Language = language,
-            Parties = details.Address is { } address
-                ? new LetterParties(details.Name, details.Kind, address, context.CreditorName, context.Settings.Address)
-                : null,
-        };
-        var result = await channel.SendAsync(outgoing);
-        LogSent(logger, message.MessageId, message.Channel, message.Requests.Count, result.Status, result.Code);
-        EngineMetrics.MessageSent(message.Channel, result.Status.ToString().ToLowerInvariant());
-        return result;
+            state.State = next;
+            await state.WriteStateAsync();
+        }
     }
 
-    private void Notify(IEnumerable<(ContactRequest Request, ContactReceipt Receipt)> receipts)
+    /// <summary>One-way: the debtor never waits on a case that may be waiting on it; its own contact log is the durable record.</summary>
+    private void Notify(IEnumerable<CaseReceipt> receipts)
     {
-        foreach (var (request, receipt) in receipts)
+        foreach (var receipt in receipts)
         {
-            _ = CaseOf(request).ContactMade(receipt);
+            _ = CaseOf(receipt.CaseReference).ContactMade(receipt.Receipt);
         }
     }
 
-    /// <summary>
-    /// Registers the debtor's phone, once an SMS is planned or sent to it, so that a STOP or START reply from it
-    /// finds this debtor; returns the state with the phone registered, which the caller's write keeps. A number that
-    /// already has the most debtors allowed refuses: the phone is then disabled for SMS (<c>shared_number</c>), since
-    /// a STOP from it could not reach this debtor, and the planner falls back to the other channels. Should the
-    /// registration fail, the caller's write still goes ahead and the next dispatch that texts the phone registers it.
-    /// </summary>
-    private async Task<DebtorState> IndexPhone(DebtorState s, bool smsPlanned)
-    {
-        var phone = s.Details?.Phone;
-        if (phone is null || phone == s.IndexedPhone || !smsPlanned
-            || (s.Disabled.TryGetValue(Channel.Sms, out var off) && off.Value == phone))
-        {
-            return s;
-        }
-
-        try
-        {
-            if (await GrainFactory.Reference<IPhoneNumberGrain>(phone).Add(Key))
-            {
-                return s with { IndexedPhone = phone };
-            }
-
-            LogSharedPhone(logger, Options.MaxDebtorsPerPhone);
-            return s with { Disabled = s.Disabled.SetItem(Channel.Sms, new DisabledPoint(phone, ContactPlanner.SharedNumber, clock.GetUtcNow())) };
-        }
-        catch (Exception e) when (e is OrleansException or TimeoutException or Orleans.Storage.InconsistentStateException)
-        {
-            LogPhoneNotIndexed(logger, e);
-            return s;
-        }
-    }
-
-    private ICaseGrain CaseOf(ContactRequest request) =>
-        GrainFactory.Reference<ICaseGrain>(GrainKeys.Compose(GrainKeys.Split(Key).CreditorId, request.CaseReference));
-
-    private async Task WakeAt(DateTimeOffset at)
-    {
-        var due = at - clock.GetUtcNow();
-        reminder = await this.RegisterOrUpdateReminder(DispatchReminder, due > TimeSpan.Zero ? due : TimeSpan.Zero, RetryPeriod);
-    }
-
-    /// <summary>
-    /// Removes the dispatch reminder with the handle this activation registered, which spares reading it back from
-    /// the table at the end of every dispatch; without one (another activation registered it), or should the
-    /// handle be stale, it is read first.
-    /// </summary>
-    private async Task StopWaking()
-    {
-        var known = reminder;
-        reminder = null;
-        if (known is not null)
-        {
-            try
-            {
-                await this.UnregisterReminder(known);
-                return;
-            }
-            catch (ReminderException)
-            {
-                // Moved since by someone else: read what the table holds now.
-            }
-        }
-
-        if (await this.GetReminder(DispatchReminder) is { } current)
-        {
-            await this.UnregisterReminder(current);
-        }
-    }
-
-    private IGrainReminder? reminder;
-
-    private sealed record MessageContext(string DebtorKey, string CreditorId, string CreditorName, CreditorSettings Settings, string Link, DateTimeOffset Now);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} by {Channel} for {CaseCount} case(s): {Status} {Code}")]
-    private static partial void LogSent(ILogger logger, string messageId, Channel channel, int caseCount, SendStatus status, string? code);
+    private ICaseGrain CaseOf(string caseReference) =>
+        GrainFactory.Reference<ICaseGrain>(GrainKeys.Compose(GrainKeys.Split(Key).CreditorId, caseReference));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} by {Channel} was handed over without its answer recorded; it is logged as in doubt and not sent again")]
     private static partial void LogInDoubt(ILogger logger, string messageId, Channel channel);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Channel failed on message {MessageId} by {Channel}; the dispatch's messages are now in doubt")]
-    private static partial void LogChannelError(ILogger logger, Exception exception, string messageId, Channel channel);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The phone of an SMS planned or sent could not be registered for replies; the next dispatch that texts it registers it")]
-    private static partial void LogPhoneNotIndexed(ILogger logger, Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A phone number already registered for {Max} debtors is not texted for one more; its SMS are disabled (shared_number)")]
-    private static partial void LogSharedPhone(ILogger logger, int max);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A dispatch ended in an error; the reminder's next tick tries again")]
-    private static partial void LogDispatchFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Feedback on message {MessageId} by {Channel}: {Outcome}")]
     private static partial void LogFeedback(ILogger logger, string messageId, Channel channel, DeliveryOutcome outcome);

@@ -38,35 +38,6 @@ public sealed record DebtorState
     /// values does not undo the debtor's correction, while a value the creditor changed since does apply.
     /// </summary>
     [Id(11)] public DebtorDetails? CorrectedFrom { get; init; }
-
-    /// <summary>
-    /// This debtor with one more open case and the details the creditor fed with it. A value the debtor corrected
-    /// is kept while the creditor keeps sending the old one; an SMS opt-out holds only for the same number.
-    /// </summary>
-    public DebtorState Attach(string caseReference, DebtorDetails details)
-    {
-        if (this is { CorrectedFrom: { } old, Details: { } current })
-        {
-            details = details with
-            {
-                Email = details.Email == old.Email ? current.Email : details.Email,
-                Phone = details.Phone == old.Phone ? current.Phone : details.Phone,
-                Address = details.Address == old.Address ? current.Address : details.Address,
-            };
-        }
-
-        if (Details == details && OpenCases.Contains(caseReference))
-        {
-            return this;
-        }
-
-        return this with
-        {
-            Details = details,
-            OpenCases = OpenCases.Contains(caseReference) ? OpenCases : OpenCases.Add(caseReference),
-            SmsOptOutAt = Details?.Phone == details.Phone ? SmsOptOutAt : null,
-        };
-    }
 }
 
 /// <summary>A contact point a provider refused: which value, why, since when.</summary>
@@ -75,11 +46,3 @@ public sealed record DisabledPoint(
     [property: Id(0)] string Value,
     [property: Id(1)] string Reason,
     [property: Id(2)] DateTimeOffset Since);
-
-/// <summary>A message being handed to its channel.</summary>
-[GenerateSerializer, Immutable, Alias("rc.InFlightMessage")]
-public sealed record InFlightMessage(
-    [property: Id(0)] string MessageId,
-    [property: Id(1)] Channel Channel,
-    [property: Id(2)] string Recipient,
-    [property: Id(3)] IReadOnlyList<ContactRequest> Requests);

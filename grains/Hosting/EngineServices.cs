@@ -28,6 +28,8 @@ public static class EngineServices
         services.Configure<LetterOptions>(configuration.GetSection(LettersSection));
         services.TryAddSingleton<PaymentLinks>();
         services.TryAddSingleton<Debtors.DispatchSlots>();
+        services.TryAddSingleton<Debtors.DispatchRunner>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IIncomingGrainCallFilter, FailedCallDropsActivation>());
         services.TryAddSingleton<Cases.ICaseBulkStore, Cases.NoBulkStore>();
 
         services.TryAddSingleton<OutboxFolderChannel>();

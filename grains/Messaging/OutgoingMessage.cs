@@ -66,34 +66,6 @@ public sealed record MessageCase(string Reference, int Stage, DateOnly IssuedOn,
 public sealed record LetterParties(
     string DebtorName, DebtorKind DebtorKind, PostalAddress DebtorAddress, string CreditorName, PostalAddress? CreditorAddress);
 
-/// <summary>How a send ended.</summary>
-public enum SendStatus
-{
-    /// <summary>The provider accepted the message.</summary>
-    Sent,
-
-    /// <summary>The provider refused it for good; <see cref="SendResult.Problem"/> says whether the contact point is at fault.</summary>
-    Rejected,
-
-    /// <summary>Not sent (rate limit, provider down, credentials refused): try again later.</summary>
-    RetryLater,
-
-    /// <summary>No answer came back (timeout): the provider may have sent it. Never sent again.</summary>
-    InDoubt,
-}
-
-/// <summary>The outcome of handing a message to a channel.</summary>
-public sealed record SendResult(SendStatus Status, string? ProviderId = null, DeliveryOutcome? Problem = null, string? Code = null, TimeSpan? RetryAfter = null)
-{
-    public static SendResult Sent(string? providerId) => new(SendStatus.Sent, providerId);
-
-    public static SendResult Rejected(DeliveryOutcome? problem, string code) => new(SendStatus.Rejected, Problem: problem, Code: code);
-
-    public static SendResult Retry(string code, TimeSpan? after = null) => new(SendStatus.RetryLater, Code: code, RetryAfter: after);
-
-    public static SendResult Unknown(string code) => new(SendStatus.InDoubt, Code: code);
-}
-
 /// <summary>A way to get a message to a debtor.</summary>
 public interface IMessageChannel
 {

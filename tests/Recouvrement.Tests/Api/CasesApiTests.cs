@@ -226,8 +226,10 @@ public sealed class CasesApiTests(EngineHost host) : IClassFixture<EngineHost>
         var fields = (await Body(bad))["errors"]!.AsArray().Select(e => e!["field"]!.GetValue<string>());
         Assert.Equal(["steps[0].action", "steps[1].dayAfterDue", "steps[1].channels"], fields);
 
-        await creditor.PostAsync("/api/v1/cases", Json(CaseJson("POL-1", debtor: "POL-D")));
-        var view = await Body(await creditor.GetAsync("/api/v1/cases/POL-1"));
-        Assert.Equal("reminder", view["nextStep"]!["action"]!.GetValue<string>());
+        // Due in the future, so that its first step (the new policy's D+3 reminder) waits for its day.
+        await creditor.PostAsync("/api/v1/cases", Json(CaseJson("POL-1", debtor: "POL-D", dueOn: "2031-01-10")));
+        var next = (await Body(await creditor.GetAsync("/api/v1/cases/POL-1")))["nextStep"]!;
+        Assert.Equal("reminder", next["action"]!.GetValue<string>());
+        Assert.Equal(new DateTimeOffset(2031, 1, 13, 0, 0, 0, TimeSpan.FromHours(1)), next["at"]!.GetValue<DateTimeOffset>()); // midnight, Paris
     }
 }

@@ -15,8 +15,8 @@ public class ContactPlannerTests
     public void Requests_made_at_night_wait_for_08_00_together()
     {
         var night = ParisTime.At(new DateOnly(2026, 11, 24), new TimeOnly(0, 0));
-        var (one, moved) = ContactPlanner.Queue(Debtor, Request("A"), night, Options);
-        var (two, movedAgain) = ContactPlanner.Queue(one, Request("B"), night.AddMinutes(5), Options);
+        var (one, moved) = DebtorDecisions.Queue(Debtor, Request("A"), night, Options);
+        var (two, movedAgain) = DebtorDecisions.Queue(one, Request("B"), night.AddMinutes(5), Options);
         Assert.Equal(ParisTime.At(new DateOnly(2026, 11, 24), new TimeOnly(8, 0)), moved);
         Assert.Null(movedAgain);
         Assert.Equal(2, two.Pending.Count);
@@ -26,7 +26,7 @@ public class ContactPlannerTests
     public void In_an_open_window_a_request_waits_the_consolidation_delay()
     {
         var day = ParisTime.At(new DateOnly(2026, 11, 24), new TimeOnly(10, 0));
-        var (_, moved) = ContactPlanner.Queue(Debtor, Request("A"), day, Options);
+        var (_, moved) = DebtorDecisions.Queue(Debtor, Request("A"), day, Options);
         Assert.Equal(day + Options.ConsolidationDelay, moved);
     }
 
@@ -34,7 +34,7 @@ public class ContactPlannerTests
     public void A_stage_already_sent_is_never_queued_again()
     {
         var sent = Debtor with { LastSentStage = ImmutableDictionary<string, int>.Empty.Add("A", 1) };
-        var (after, moved) = ContactPlanner.Queue(sent, Request("A", stage: 1), DateTimeOffset.UnixEpoch, Options);
+        var (after, moved) = DebtorDecisions.Queue(sent, Request("A", stage: 1), DateTimeOffset.UnixEpoch, Options);
         Assert.Same(sent, after);
         Assert.Null(moved);
     }
@@ -132,7 +132,7 @@ public class ContactPlannerTests
         Assert.Empty(after.InFlight);
         Assert.Equal("in_doubt", Assert.Single(after.Log).Status);
         Assert.Equal(2, after.LastSentStage["A"]);
-        Assert.Same(after, ContactPlanner.Queue(after, Request("A", 2), Tuesday10, Options).State);
+        Assert.Same(after, DebtorDecisions.Queue(after, Request("A", 2), Tuesday10, Options).State);
     }
 
     [Fact]
