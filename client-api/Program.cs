@@ -5,7 +5,10 @@ using Recouvrement.Api.Hosting;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddRecouvrementClusterClient();
 builder.AddRecouvrementTelemetry();
-builder.Services.AddHealthChecks().AddCheck<ClusterReachableCheck>("cluster", tags: ["ready"]);
+builder.Services.AddEngineDatabase(builder.Configuration);
+builder.Services.AddHealthChecks()
+    .AddCheck<ClusterReachableCheck>("cluster", tags: ["ready"])
+    .AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
 builder.Services.AddRecouvrementApi();
 
 var app = builder.Build();

@@ -5,6 +5,7 @@
 #                                        listening on 127.0.0.1:PORT and on a unix socket
 #                                        in DIR; prints the Npgsql connection string
 #   scripts/postgres.sh stop DIR         stop it (fast mode) and delete DIR
+#   scripts/postgres.sh halt DIR         stop it (fast mode) and keep DIR: "start DIR PORT" brings it back
 #
 # Uses the highest /usr/lib/postgresql/<version>/bin; installing PostgreSQL is done
 # elsewhere. Run as root, the server runs as the "postgres" user. Authentication is
@@ -20,7 +21,7 @@ readonly MARKER=.recouvrement-postgres
 die() { echo "postgres.sh: $*" >&2; exit 1; }
 
 usage() {
-    echo "usage: $0 start DIR PORT | $0 stop DIR" >&2
+    echo "usage: $0 start DIR PORT | $0 stop DIR | $0 halt DIR" >&2
     exit 2
 }
 
@@ -135,7 +136,7 @@ EOF
     echo "Host=127.0.0.1;Port=$port;Database=$DB_NAME;Username=$DB_USER;Password=$DB_PASSWORD"
 }
 
-stop() {
+halt() {
     local dir=$1
     [[ -e "$dir" ]] || return 0
     [[ -f "$dir/$MARKER" ]] || die "$dir was not created by this script; not touching it"
@@ -149,11 +150,18 @@ stop() {
                 || die "could not stop the server in $dir/data"
         fi
     fi
-    rm -rf -- "$dir"
+}
+
+stop() {
+    local dir=$1
+    [[ -e "$dir" ]] || return 0
+    halt "$dir"
+    rm -rf -- "$(absolute "$dir")"
 }
 
 case "${1:-}" in
     start) [[ $# -eq 3 ]] || usage; start "$2" "$3" ;;
     stop)  [[ $# -eq 2 ]] || usage; stop "$2" ;;
+    halt)  [[ $# -eq 2 ]] || usage; halt "$2" ;;
     *)     usage ;;
 esac

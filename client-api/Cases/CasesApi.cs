@@ -60,7 +60,7 @@ public static class CasesApi
             "created" => TypedResults.Created($"/api/v1/cases/{Uri.EscapeDataString(draft.Reference)}", view),
             "duplicate" => TypedResults.Ok(view),
             "conflict" => Problems.Conflict("a case with this reference exists with different content"),
-            _ => TypedResults.Problem("the case was not stored this time; resubmit it (creation is idempotent)", statusCode: 503),
+            _ => Problems.Unavailable(context, "the case was not stored this time; resubmit it (creation is idempotent)"),
         };
     }
 

@@ -89,8 +89,8 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExce
             InvalidBodyException e => (StatusCodes.Status400BadRequest, "Bad request", e.Message),
             UnsupportedBodyException e => (StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", e.Message),
             BadHttpRequestException e => (e.StatusCode, "Bad request", e.Message),
-            TimeoutException or OrleansException => (StatusCodes.Status503ServiceUnavailable, "Service unavailable",
-                "the engine did not answer in time; retry the request"),
+            TimeoutException or OrleansException or Npgsql.NpgsqlException => (StatusCodes.Status503ServiceUnavailable, "Service unavailable",
+                "the engine cannot store or read this now (its database or a silo is unavailable); nothing was applied that will not be found again: retry the request"),
             _ => (0, string.Empty, string.Empty),
         };
         if (status == 0)
@@ -99,6 +99,11 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExce
         }
 
         httpContext.Response.StatusCode = status;
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            httpContext.Response.Headers.RetryAfter = Problems.RetryAfterSeconds;
+        }
+
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,

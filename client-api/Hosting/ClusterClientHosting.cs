@@ -7,11 +7,12 @@ public static class ClusterClientHosting
 {
     public static WebApplicationBuilder AddRecouvrementClusterClient(this WebApplicationBuilder builder)
     {
-        var connectionString = builder.Configuration.GetConnectionString("Recouvrement")
+        var connectionString = EngineDatabase.ConnectionString(builder.Configuration)
             ?? throw new InvalidOperationException(
                 "The API process alone needs ConnectionStrings:Recouvrement (env ConnectionStrings__Recouvrement) to find the silos.");
         builder.UseOrleansClient(client =>
         {
+            client.Services.AddEngineExceptions();
             client.Configure<ClusterOptions>(options =>
             {
                 options.ClusterId = builder.Configuration["Recouvrement:Cluster:ClusterId"] ?? "recouvrement";

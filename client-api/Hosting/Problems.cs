@@ -21,7 +21,18 @@ public static class Problems
     public static ProblemHttpResult UnsupportedMediaType(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type");
 
+    /// <summary>What a 503 asks the client to wait before retrying, in seconds.</summary>
+    public const string RetryAfterSeconds = "5";
+
+    /// <summary>The engine cannot take the request now (its database or a silo is away): 503 with <c>Retry-After</c>.</summary>
+    public static ProblemHttpResult Unavailable(HttpContext context, string detail)
+    {
+        context.Response.Headers.RetryAfter = RetryAfterSeconds;
+        return TypedResults.Problem(detail, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable");
+    }
+
     /// <summary>Field errors, as <c>errors: [{field, reason}]</c>.</summary>
     public static ProblemHttpResult Invalid(IEnumerable<Cases.FieldError> errors) =>
         BadRequest("the request has invalid fields", new Dictionary<string, object?> { ["errors"] = errors.ToList() });
 }
+

@@ -19,6 +19,7 @@ public static class EngineServices
     public static IServiceCollection AddRecouvrementEngine(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddKeyedSingleton(EngineClock.Key, TimeProvider.System);
+        services.AddEngineExceptions();
         services.Configure<Debtors.ContactOptions>(configuration.GetSection("Recouvrement:Contact"));
         services.Configure<OutboxOptions>(configuration.GetSection("Recouvrement:Outbox"));
         services.Configure<PaymentLinkOptions>(configuration.GetSection("Recouvrement:PaymentLinks"));

@@ -1,4 +1,5 @@
 using System.Net;
+using Npgsql;
 using Orleans.Configuration;
 using Orleans.Reminders;
 using Orleans.Storage;
@@ -10,14 +11,13 @@ namespace Recouvrement.Silo.Hosting;
 public static class EngineSilo
 {
     /// <summary>True when <c>ConnectionStrings:Recouvrement</c> is set: the durable PostgreSQL profile.</summary>
-    public static bool IsDurable(IConfiguration configuration) =>
-        !string.IsNullOrWhiteSpace(configuration.GetConnectionString("Recouvrement"));
+    public static bool IsDurable(IConfiguration configuration) => Api.Hosting.EngineDatabase.IsConfigured(configuration);
 
     public static ISiloBuilder ConfigureEngine(this ISiloBuilder silo, IConfiguration configuration)
     {
         var options = configuration.GetSection("Recouvrement:Cluster").Get<SiloOptions>() ?? new SiloOptions();
-        var connectionString = configuration.GetConnectionString("Recouvrement");
-        if (string.IsNullOrWhiteSpace(connectionString))
+        var connectionString = Api.Hosting.EngineDatabase.ConnectionString(configuration);
+        if (connectionString is null)
         {
             silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
             silo.AddMemoryGrainStorage(StorageNames.Default);
@@ -48,7 +48,7 @@ public static class EngineSilo
                 // Grains read and write through the group commit, which clears (and reads, with GroupReads off) through the ADO.NET provider.
                 silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Default, (sp, _) => new Storage.GroupCommitGrainStorage(
                     sp.GetRequiredKeyedService<IGrainStorage>(adoNetName),
-                    connectionString,
+                    sp.GetRequiredService<NpgsqlDataSource>(),
                     sp.GetRequiredService<IOptionsMonitor<AdoNetGrainStorageOptions>>().Get(adoNetName),
                     sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
                     writes,
@@ -67,7 +67,7 @@ public static class EngineSilo
                 silo.Services.Remove(adoNetTable);
                 silo.Services.AddSingleton<IReminderTable>(sp => new Storage.GroupCommitReminderTable(
                     (IReminderTable)ActivatorUtilities.CreateInstance(sp, adoNetTable.ImplementationType!),
-                    connectionString,
+                    sp.GetRequiredService<NpgsqlDataSource>(),
                     sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
                     writes,
                     sp.GetRequiredService<ILogger<Storage.GroupCommitReminderTable>>()));
@@ -75,7 +75,7 @@ public static class EngineSilo
                 // The count of cases by status reads the label the group commit writes beside each case's state.
                 var census = configuration.GetSection("Recouvrement:Metrics").Get<Storage.CensusOptions>() ?? new Storage.CensusOptions();
                 silo.Services.AddHostedService(sp => new Storage.CaseCensus(
-                    connectionString,
+                    sp.GetRequiredService<NpgsqlDataSource>(),
                     sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
                     census,
                     sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
@@ -84,7 +84,7 @@ public static class EngineSilo
 
             // Batches of new cases are written in one transaction into the same tables (see PostgresCaseBulkStore).
             silo.Services.AddSingleton<Recouvrement.Cases.ICaseBulkStore>(sp =>
-                ActivatorUtilities.CreateInstance<Storage.PostgresCaseBulkStore>(sp, new Storage.BulkStoreTarget(connectionString, adoNetName)));
+                ActivatorUtilities.CreateInstance<Storage.PostgresCaseBulkStore>(sp, new Storage.BulkStoreTarget(sp.GetRequiredService<NpgsqlDataSource>(), adoNetName)));
         }
 
         // Grain state is stored in Orleans' compact binary format, versioned by the [Id] of each field.

@@ -92,29 +92,3 @@ public sealed class SiloReadyCheck(Orleans.Runtime.ILocalSiloDetails silo, IServ
             : HealthCheckResult.Unhealthy($"silo is {status?.ToString() ?? "starting"}"));
     }
 }
-
-/// <summary>Ready when PostgreSQL answers (always, in the embedded in-memory mode).</summary>
-public sealed class DatabaseReadyCheck(IConfiguration configuration) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        var connectionString = configuration.GetConnectionString("Recouvrement");
-        if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            return HealthCheckResult.Healthy("embedded in-memory storage");
-        }
-
-        try
-        {
-            await using var connection = new NpgsqlConnection(connectionString);
-            await connection.OpenAsync(cancellationToken);
-            await using var command = new NpgsqlCommand("SELECT 1", connection);
-            await command.ExecuteScalarAsync(cancellationToken);
-            return HealthCheckResult.Healthy("PostgreSQL answers");
-        }
-        catch (NpgsqlException e)
-        {
-            return HealthCheckResult.Unhealthy("PostgreSQL does not answer", e);
-        }
-    }
-}

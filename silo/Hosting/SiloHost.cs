@@ -1,5 +1,6 @@
 using Orleans.Dashboard;
 using Recouvrement.Api;
+using Recouvrement.Api.Hosting;
 using Recouvrement.Silo.Storage;
 
 namespace Recouvrement.Silo.Hosting;
@@ -41,11 +42,12 @@ public static class SiloHost
             configuration.AddInMemoryCollection([new("Recouvrement:PaymentLinks:BaseUrl", urls.Split(';')[0].Replace("0.0.0.0", "localhost", StringComparison.Ordinal))]);
         }
 
+        builder.Services.AddEngineDatabase(configuration);
         if (EngineSilo.IsDurable(configuration))
         {
             // Registered before Orleans so the schema exists before membership and storage are touched.
             builder.Services.AddHostedService(sp => new SchemaMigrator(
-                configuration.GetConnectionString("Recouvrement")!, sp.GetRequiredService<ILogger<SchemaMigrator>>()));
+                sp.GetRequiredService<Npgsql.NpgsqlDataSource>(), sp.GetRequiredService<ILogger<SchemaMigrator>>()));
         }
 
         builder.Services.Configure<DemoOptions>(configuration.GetSection("Recouvrement:Demo"));

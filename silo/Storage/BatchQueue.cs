@@ -14,20 +14,31 @@ namespace Recouvrement.Silo.Storage;
 /// </remarks>
 internal sealed class BatchQueue<TWrite, TResult> : IAsyncDisposable
 {
-    private readonly Channel<Pending> queue = Channel.CreateUnbounded<Pending>();
+    /// <summary>
+    /// After a batch failed because the database could not be reached, batches fail at once for this long instead of
+    /// each waiting for its own connection attempt: callers get their error (a 503 for an API client) in
+    /// milliseconds while the database is down, and one attempt per period finds it back.
+    /// </summary>
+    public static readonly TimeSpan Pause = TimeSpan.FromSeconds(1);
+
+    private readonly Channel<Pending> queue;
     private readonly Func<IReadOnlyList<TWrite>, Task<TResult[]>> commit;
     private readonly Action<Exception, int> failed;
     private readonly int maxBatch;
     private readonly Task[] writers;
     private long commits;
+    private long pausedUntil;
+    private Exception? unreachable;
 
     /// <param name="commit">Commits a batch in one transaction; returns one result per write, in order.</param>
     /// <param name="failed">Told of a failed batch and its size, before each of its callers gets the error.</param>
-    public BatchQueue(int maxBatch, int writers, Func<IReadOnlyList<TWrite>, Task<TResult[]>> commit, Action<Exception, int> failed)
+    /// <param name="maxQueued">At most this many items wait; one more fails at once (<see cref="StorageUnavailableException"/>).</param>
+    public BatchQueue(int maxBatch, int writers, Func<IReadOnlyList<TWrite>, Task<TResult[]>> commit, Action<Exception, int> failed, int maxQueued = StorageWriteOptions.DefaultMaxQueued)
     {
         this.maxBatch = Math.Max(1, maxBatch);
         this.commit = commit;
         this.failed = failed;
+        queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(Math.Max(1, maxQueued)) { FullMode = BoundedChannelFullMode.Wait });
         this.writers = [.. Enumerable.Range(0, Math.Max(1, writers)).Select(_ => Task.Run(WriteLoopAsync))];
     }
 
@@ -37,10 +48,19 @@ internal sealed class BatchQueue<TWrite, TResult> : IAsyncDisposable
     public Task<TResult> EnqueueAsync(TWrite write)
     {
         var pending = new Pending(write);
-        return queue.Writer.TryWrite(pending)
-            ? pending.Done.Task
-            : Task.FromException<TResult>(new InvalidOperationException("the storage is shutting down"));
+        if (queue.Writer.TryWrite(pending))
+        {
+            return pending.Done.Task;
+        }
+
+        return Task.FromException<TResult>(queue.Reader.Completion.IsCompleted
+            ? new InvalidOperationException("the storage is shutting down")
+            : new StorageUnavailableException("too many storage operations are waiting for the database; retry later"));
     }
+
+    /// <summary>Whether an error says the database could not be reached (rather than refused a statement).</summary>
+    private static bool Unreachable(Exception e) =>
+        e is Npgsql.NpgsqlException { IsTransient: true } or System.Net.Sockets.SocketException or TimeoutException;
 
     private async Task WriteLoopAsync()
     {
@@ -63,6 +83,11 @@ internal sealed class BatchQueue<TWrite, TResult> : IAsyncDisposable
 
             try
             {
+                if (System.Diagnostics.Stopwatch.GetTimestamp() < Interlocked.Read(ref pausedUntil) && unreachable is { } cause)
+                {
+                    throw new StorageUnavailableException("the database cannot be reached; retry later", cause);
+                }
+
                 var results = await commit(writes);
                 Interlocked.Increment(ref commits);
                 for (var i = 0; i < batch.Count; i++)
@@ -72,10 +97,21 @@ internal sealed class BatchQueue<TWrite, TResult> : IAsyncDisposable
             }
             catch (Exception exception)
             {
-                failed(exception, batch.Count);
+                if (exception is not StorageUnavailableException)
+                {
+                    failed(exception, batch.Count);
+                }
+
+                if (Unreachable(exception))
+                {
+                    unreachable = exception;
+                    Interlocked.Exchange(ref pausedUntil, System.Diagnostics.Stopwatch.GetTimestamp() + (long)(Pause.TotalSeconds * System.Diagnostics.Stopwatch.Frequency));
+                }
+
+                var error = Unreachable(exception) ? new StorageUnavailableException("the database cannot be reached; retry later", exception) : exception;
                 foreach (var pending in batch)
                 {
-                    pending.Done.TrySetException(exception);
+                    pending.Done.TrySetException(error);
                 }
             }
         }

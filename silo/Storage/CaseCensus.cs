@@ -33,9 +33,9 @@ public sealed partial class CaseCensus : BackgroundService
     private readonly Meter meter;
     private volatile IReadOnlyDictionary<string, long>? last;
 
-    public CaseCensus(string connectionString, string serviceId, CensusOptions options, IMeterFactory meters, ILogger<CaseCensus> logger)
+    public CaseCensus(NpgsqlDataSource dataSource, string serviceId, CensusOptions options, IMeterFactory meters, ILogger<CaseCensus> logger)
     {
-        dataSource = NpgsqlDataSource.Create(connectionString);
+        this.dataSource = dataSource;
         this.serviceId = serviceId;
         period = TimeSpan.FromSeconds(Math.Max(1, options.CensusSeconds));
         this.logger = logger;
@@ -97,7 +97,6 @@ public sealed partial class CaseCensus : BackgroundService
     public override void Dispose()
     {
         meter.Dispose();
-        dataSource.Dispose();
         base.Dispose();
     }
 

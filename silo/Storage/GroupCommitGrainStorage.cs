@@ -28,17 +28,17 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IAsyncDispo
     private readonly BatchQueue<PendingWrite, int?> queue;
     private readonly BatchQueue<GrainStateRow, (byte[]? Payload, int? Version)>? reads;
 
-    public GroupCommitGrainStorage(IGrainStorage inner, string connectionString, AdoNetGrainStorageOptions options, string serviceId,
+    public GroupCommitGrainStorage(IGrainStorage inner, NpgsqlDataSource dataSource, AdoNetGrainStorageOptions options, string serviceId,
         StorageWriteOptions settings, ILogger<GroupCommitGrainStorage> logger, Orleans.Serialization.Serializer? serializer = null)
     {
         this.inner = inner;
         table = new GrainStateTable(options, serviceId, InnerName, serializer);
         this.serviceId = serviceId;
-        dataSource = NpgsqlDataSource.Create(connectionString);
-        queue = new BatchQueue<PendingWrite, int?>(settings.MaxBatch, settings.Writers, CommitAsync, (e, count) => LogBatchFailed(logger, e, count));
+        this.dataSource = dataSource;
+        queue = new BatchQueue<PendingWrite, int?>(settings.MaxBatch, settings.Writers, CommitAsync, (e, count) => LogBatchFailed(logger, e, count), settings.MaxQueued);
         if (settings.GroupReads)
         {
-            reads = new BatchQueue<GrainStateRow, (byte[]?, int?)>(settings.MaxBatch, settings.Writers, ReadBatchAsync, (e, count) => LogReadBatchFailed(logger, e, count));
+            reads = new BatchQueue<GrainStateRow, (byte[]?, int?)>(settings.MaxBatch, settings.Writers, ReadBatchAsync, (e, count) => LogReadBatchFailed(logger, e, count), settings.MaxQueued);
         }
     }
 
@@ -145,8 +145,6 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IAsyncDispo
         {
             await reads.DisposeAsync();
         }
-
-        await dataSource.DisposeAsync();
     }
 
     private sealed record PendingWrite(GrainStateRow Row, int? Expected);
@@ -172,4 +170,12 @@ public sealed class StorageWriteOptions
 
     /// <summary>With <see cref="GroupCommit"/>: grain state reads waiting at the same moment share one query.</summary>
     public bool GroupReads { get; set; } = true;
+
+    public const int DefaultMaxQueued = 100_000;
+
+    /// <summary>
+    /// At most this many writes (and as many reads) wait for the database; one more fails at once, answered 503, rather
+    /// than growing the silo's memory while the database is slow or away. Default: 100,000.
+    /// </summary>
+    public int MaxQueued { get; set; } = DefaultMaxQueued;
 }

@@ -23,13 +23,13 @@ public sealed partial class GroupCommitReminderTable : IReminderTable, IAsyncDis
     private readonly BatchQueue<ReminderWrite, int?> queue;
     private readonly BatchQueue<(GrainId Grain, string Name), ReminderEntry?> reads;
 
-    public GroupCommitReminderTable(IReminderTable inner, string connectionString, string serviceId, StorageWriteOptions settings, ILogger<GroupCommitReminderTable> logger)
+    public GroupCommitReminderTable(IReminderTable inner, NpgsqlDataSource dataSource, string serviceId, StorageWriteOptions settings, ILogger<GroupCommitReminderTable> logger)
     {
         this.inner = inner;
         this.serviceId = serviceId;
-        dataSource = NpgsqlDataSource.Create(connectionString);
-        queue = new BatchQueue<ReminderWrite, int?>(settings.MaxBatch, settings.Writers, CommitAsync, (e, count) => LogBatchFailed(logger, e, count));
-        reads = new BatchQueue<(GrainId, string), ReminderEntry?>(settings.MaxBatch, settings.Writers, ReadBatchAsync, (e, count) => LogReadBatchFailed(logger, e, count));
+        this.dataSource = dataSource;
+        queue = new BatchQueue<ReminderWrite, int?>(settings.MaxBatch, settings.Writers, CommitAsync, (e, count) => LogBatchFailed(logger, e, count), settings.MaxQueued);
+        reads = new BatchQueue<(GrainId, string), ReminderEntry?>(settings.MaxBatch, settings.Writers, ReadBatchAsync, (e, count) => LogReadBatchFailed(logger, e, count), settings.MaxQueued);
     }
 
     /// <summary>Transactions committed so far.</summary>
@@ -191,7 +191,6 @@ public sealed partial class GroupCommitReminderTable : IReminderTable, IAsyncDis
     {
         await queue.DisposeAsync();
         await reads.DisposeAsync();
-        await dataSource.DisposeAsync();
     }
 
     /// <summary>An upsert (no expected version) or a removal of the row at that version.</summary>

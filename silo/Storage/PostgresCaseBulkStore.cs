@@ -17,7 +17,7 @@ namespace Recouvrement.Silo.Storage;
 /// cases did, has the rows this transaction wrote for it taken back before commit, and its cases go through their
 /// grains. No lookup runs before the insert: its own conflict check is indexed and free of races.
 /// </remarks>
-public sealed partial class PostgresCaseBulkStore : ICaseBulkStore, IAsyncDisposable
+public sealed partial class PostgresCaseBulkStore : ICaseBulkStore
 {
     private const string CaseStateName = "case";
     private const string DebtorStateName = "debtor";
@@ -37,7 +37,7 @@ public sealed partial class PostgresCaseBulkStore : ICaseBulkStore, IAsyncDispos
         Orleans.Serialization.Serializer serializer,
         ILogger<PostgresCaseBulkStore> logger)
     {
-        dataSource = NpgsqlDataSource.Create(target.ConnectionString);
+        dataSource = target.DataSource;
         this.grains = grains;
         serviceId = cluster.Value.ServiceId;
         table = new GrainStateTable(storageOptions.Get(target.ProviderName), serviceId, target.ProviderName, serializer);
@@ -130,11 +130,9 @@ public sealed partial class PostgresCaseBulkStore : ICaseBulkStore, IAsyncDispos
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public ValueTask DisposeAsync() => dataSource.DisposeAsync();
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Bulk intake left {Count} debtors that already existed to their grains")]
     private static partial void LogWithdrawn(ILogger logger, int count);
 }
 
 /// <summary>Where the bulk intake writes: the database, and the name of the ADO.NET storage whose format it follows.</summary>
-public sealed record BulkStoreTarget(string ConnectionString, string ProviderName);
+public sealed record BulkStoreTarget(NpgsqlDataSource DataSource, string ProviderName);

@@ -8,7 +8,7 @@ namespace Recouvrement.Silo.Storage;
 /// ADO.NET providers, then the project's own. Each script runs once, in order, under an advisory lock so that
 /// silos starting together do not race; the scripts are idempotent besides.
 /// </summary>
-public sealed partial class SchemaMigrator(string connectionString, ILogger<SchemaMigrator> logger) : IHostedService
+public sealed partial class SchemaMigrator(NpgsqlDataSource database, ILogger<SchemaMigrator> logger) : IHostedService
 {
     private const long LockId = 0x5265636f7576; // "Recouv"
 
@@ -23,8 +23,7 @@ public sealed partial class SchemaMigrator(string connectionString, ILogger<Sche
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await Execute(connection, $"SELECT pg_advisory_xact_lock({LockId});", cancellationToken);
         await Execute(connection, """

@@ -85,9 +85,9 @@ public sealed class GroupCommitReminderTableTests
     /// <summary>The schema, the ADO.NET reminder table and the group-committed one in front of it (one writer, so order is kept).</summary>
     private static async Task<(IReminderTable AdoNet, GroupCommitReminderTable Table)> TablesAsync(PostgresDatabase database, int maxBatch)
     {
-        await new SchemaMigrator(database.ConnectionString, NullLogger<SchemaMigrator>.Instance).StartAsync(CancellationToken.None);
+        await new SchemaMigrator(database.DataSource, NullLogger<SchemaMigrator>.Instance).StartAsync(CancellationToken.None);
         var adoNet = AdoNetTable(database.ConnectionString);
-        var table = new GroupCommitReminderTable(adoNet, database.ConnectionString, "svc",
+        var table = new GroupCommitReminderTable(adoNet, database.DataSource, "svc",
             new StorageWriteOptions { MaxBatch = maxBatch, Writers = 1 }, NullLogger<GroupCommitReminderTable>.Instance);
         await table.StartAsync();
         return (adoNet, table);

@@ -22,9 +22,9 @@ public sealed class GroupCommitStorageTests
     public async Task Writes_keep_the_providers_version_rules_and_share_transactions()
     {
         await using var database = await PostgresDatabase.CreateAsync();
-        await new SchemaMigrator(database.ConnectionString, NullLogger<SchemaMigrator>.Instance).StartAsync(CancellationToken.None);
+        await new SchemaMigrator(database.DataSource, NullLogger<SchemaMigrator>.Instance).StartAsync(CancellationToken.None);
         var options = new AdoNetGrainStorageOptions { GrainStorageSerializer = new Utf8Serializer() };
-        await using var storage = new GroupCommitGrainStorage(new NoReads(), database.ConnectionString, options, "svc",
+        await using var storage = new GroupCommitGrainStorage(new NoReads(), database.DataSource, options, "svc",
             new StorageWriteOptions { MaxBatch = 100, Writers = 1 }, NullLogger<GroupCommitGrainStorage>.Instance);
         var grain = GrainId.Create("case", "c1/R-1");
 

@@ -18,6 +18,11 @@ public sealed class PostgresDatabase : IAsyncDisposable
 
     public string ConnectionString { get; }
 
+    /// <summary>One pool on this database, for components that take a data source as the silo gives them one.</summary>
+    public NpgsqlDataSource DataSource => _dataSource ??= NpgsqlDataSource.Create(ConnectionString);
+
+    private NpgsqlDataSource? _dataSource;
+
     public static async Task<PostgresDatabase> CreateAsync()
     {
         var server = Environment.GetEnvironmentVariable("RECOUVREMENT_TEST_PG");
@@ -44,6 +49,11 @@ public sealed class PostgresDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_dataSource is not null)
+        {
+            await _dataSource.DisposeAsync();
+        }
+
         NpgsqlConnection.ClearAllPools();
         await using var connection = new NpgsqlConnection(_server);
         await connection.OpenAsync();
