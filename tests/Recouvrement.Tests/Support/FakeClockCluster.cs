@@ -28,8 +28,9 @@ public sealed class FakeClockCluster : IAsyncDisposable
     private readonly ReminderTicks _ticks;
     private readonly IDisposable _tickEvents;
 
-    private FakeClockCluster(InProcessTestCluster cluster, FakeTimeProvider clock, RecordingChannel channel, string outbox)
+    private FakeClockCluster(InProcessTestCluster cluster, FakeTimeProvider clock, RecordingChannel channel, string outbox, StorageFaults faults)
     {
+        Faults = faults;
         _cluster = cluster;
         Clock = clock;
         Channel = channel;
@@ -42,6 +43,11 @@ public sealed class FakeClockCluster : IAsyncDisposable
 
     public RecordingChannel Channel { get; }
 
+    /// <summary>Storage writes a test can make fail.</summary>
+    public StorageFaults Faults { get; }
+
+    private const string MemoryStorage = "memory";
+
     public string OutboxFolder { get; }
 
     public IGrainFactory Grains => _cluster.Client;
@@ -52,6 +58,7 @@ public sealed class FakeClockCluster : IAsyncDisposable
         var clock = new FakeTimeProvider(start);
         var outbox = Directory.CreateTempSubdirectory("recouvrement-outbox-").FullName;
         var channel = new RecordingChannel();
+        var faults = new StorageFaults();
         var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?>
             {
@@ -63,7 +70,8 @@ public sealed class FakeClockCluster : IAsyncDisposable
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddMemoryGrainStorage(StorageNames.Default);
+            silo.AddMemoryGrainStorage(MemoryStorage);
+            silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Default, (sp, _) => faults.Over(sp.GetRequiredKeyedService<IGrainStorage>(MemoryStorage)));
             silo.UseInMemoryReminderService();
             silo.Services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
             silo.Services.AddRecouvrementEngine(configuration);
@@ -81,7 +89,7 @@ public sealed class FakeClockCluster : IAsyncDisposable
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();
-        return new FakeClockCluster(cluster, clock, channel, outbox);
+        return new FakeClockCluster(cluster, clock, channel, outbox, faults);
     }
 
     public DateTimeOffset Now => Clock.GetUtcNow();
