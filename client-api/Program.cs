@@ -3,6 +3,7 @@ using Recouvrement.Api.Hosting;
 
 // The API tier on its own: an Orleans client against a PostgreSQL-clustered silo cluster.
 var builder = WebApplication.CreateBuilder(args);
+builder.AddProductionGuard(sendsMessages: false);
 builder.AddRecouvrementClusterClient();
 builder.AddRecouvrementTelemetry();
 builder.Services.AddEngineDatabase(builder.Configuration);

@@ -29,6 +29,8 @@ settings() {
     Recouvrement__PaymentLinks__SigningKey=$(cat "$dir/signing-key")
     export Recouvrement__PaymentLinks__BaseUrl=http://localhost:5080
     export Recouvrement__Outbox__Path="$dir/outbox"
+    # A local cluster runs on the outbox folder and the sandbox checkout, on purpose.
+    export Recouvrement__Channels__Outbox=true Recouvrement__Payments__Sandbox=true
     export Recouvrement__Channels__Letters__Path="$dir/outbox/letters"
     export Recouvrement__OperatorKey
     Recouvrement__OperatorKey=$(cat "$dir/operator-key")

@@ -49,11 +49,22 @@ public static class Telemetry
         return builder;
     }
 
+    /// <summary><c>{status, checks: [{name, status, description}]}</c>: what is not ready, and what runs on a fake, says why.</summary>
+    private static Task WriteHealth(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsJsonAsync(new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.Select(e => new { name = e.Key, status = e.Value.Status.ToString(), description = e.Value.Description }),
+        });
+    }
+
     public static WebApplication MapRecouvrementTelemetry(this WebApplication app)
     {
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
+        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready"), ResponseWriter = WriteHealth });
         return app;
     }
 }

@@ -78,6 +78,10 @@ public sealed class Engine : IAsyncDisposable
             ["ConnectionStrings__Recouvrement"] = connectionString + ";Maximum Pool Size=64",
             ["Recouvrement__Demo__ApiKey"] = key,
             ["Recouvrement__Outbox__Path"] = Path.Combine(dataDir, "outbox"),
+            // Providers are the local fakes or the outbox, and checkout the sandbox, on purpose.
+            ["Recouvrement__Channels__Outbox"] = "true",
+            ["Recouvrement__Payments__Sandbox"] = "true",
+            ["Recouvrement__PaymentLinks__SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             ["Recouvrement__Channels__Letters__Path"] = Path.Combine(dataDir, "outbox", "letters"),
             ["Recouvrement__Cluster__SiloPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
             ["Recouvrement__Cluster__GatewayPort"] = FreePort().ToString(CultureInfo.InvariantCulture),

@@ -42,6 +42,7 @@ public static class SiloHost
             configuration.AddInMemoryCollection([new("Recouvrement:PaymentLinks:BaseUrl", urls.Split(';')[0].Replace("0.0.0.0", "localhost", StringComparison.Ordinal))]);
         }
 
+        builder.AddProductionGuard(sendsMessages: true);
         builder.Services.AddEngineDatabase(configuration);
         if (EngineSilo.IsDurable(configuration))
         {

@@ -41,7 +41,10 @@ public sealed class FailoverTests
 
             await using var apiProcess = await SiloProcess.StartAsync(FreePort.Next(), shared, log, "Recouvrement.ClientApi.dll");
             using var api = new HttpClient { BaseAddress = apiProcess.Address, DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", Key) } };
-            Assert.Equal("Healthy", await api.GetStringAsync("/health/ready")); // the API alone reaches the silos
+            // The API alone reaches the silos; it runs on the sandbox checkout by the test's choice, and says so.
+            var ready = (await api.GetFromJsonAsync<JsonObject>("/health/ready"))!;
+            Assert.Equal("Healthy", ready["checks"]!.AsArray().Single(c => c!["name"]!.GetValue<string>() == "cluster")!["status"]!.GetValue<string>());
+            Assert.Contains("sandbox", ready["checks"]!.AsArray().Single(c => c!["name"]!.GetValue<string>() == "providers")!["description"]!.GetValue<string>(), StringComparison.Ordinal);
             Assert.Contains("http_server_request_duration_seconds", await api.GetStringAsync("/metrics"), StringComparison.Ordinal);
             var policy = """{ "steps": [ { "dayAfterDue": 1, "action": "reminder", "channels": ["email"] }, { "dayAfterDue": 2, "action": "reminder", "channels": ["sms"] }, { "dayAfterDue": 3, "action": "reminder", "channels": ["email"] } ], "escalationThreshold": 40 }""";
             Assert.Equal(HttpStatusCode.OK, (await api.PutAsync("/api/v1/policy", new StringContent(policy, Encoding.UTF8, "application/json"))).StatusCode);

@@ -15,14 +15,21 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>A payment-link signing key for the processes of one test: they must all share it.</summary>
+    public const string SigningKey = "dGVzdC1zaWduaW5nLWtleS1mb3ItcmVjb3V2cmVtZW50LXByb2Nlc3Nlcw==";
+
     /// <summary>
     /// What every silo process of a test is given: the database, the demo creditor's key, an outbox folder, a clock
     /// running <paramref name="speed"/> times real time from <paramref name="start"/> (at <paramref name="anchor"/>,
-    /// now by default), warnings only in the log.
+    /// now by default), warnings only in the log; and, on purpose, the outbox folder and the sandbox checkout instead
+    /// of real providers, with a shared payment-link signing key.
     /// </summary>
     public static Dictionary<string, string> Environment(string connectionString, string apiKey, string outbox, int speed, string start, DateTimeOffset? anchor = null) => new()
     {
         ["ConnectionStrings__Recouvrement"] = connectionString,
+        ["Recouvrement__Channels__Outbox"] = "true",
+        ["Recouvrement__Payments__Sandbox"] = "true",
+        ["Recouvrement__PaymentLinks__SigningKey"] = SigningKey,
         ["Recouvrement__Demo__ApiKey"] = apiKey,
         ["Recouvrement__Outbox__Path"] = outbox,
         ["Recouvrement__Clock__Speed"] = speed.ToString(System.Globalization.CultureInfo.InvariantCulture),
