@@ -149,6 +149,13 @@ public static partial class CaseDecisions
             return Unchanged(state, CaseActionOutcome.Refused, "a plan has at least 2 instalments");
         }
 
+        if (state.PlanRequests >= CaseState.MaxPlanRequests)
+        {
+            return Unchanged(state, CaseActionOutcome.Refused, $"{CaseState.MaxPlanRequests} plans were already asked for on this case: the creditor will answer by other means");
+        }
+
+        state = state with { PlanRequests = state.PlanRequests + 1 };
+
         var each = Math.Floor(state.Balance / ask.Instalments * 100m) / 100m;
         var why = ask.Instalments > ask.Rules.MaxInstalments ? $"more than {ask.Rules.MaxInstalments} instalments"
             : each < ask.Rules.MinInstalment ? $"instalments under {Money(ask.Rules.MinInstalment, state.Draft!.Currency)}"

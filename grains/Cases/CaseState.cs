@@ -41,6 +41,18 @@ public sealed record CaseState : Hosting.ICensusState
     /// <summary>How many disputes this case has had; numbers the one-off message that answers each.</summary>
     [Id(20)] public int Disputes { get; init; }
 
+    /// <summary>How many plans the debtor asked for on this case (<see cref="MaxPlanRequests"/> at most).</summary>
+    [Id(21)] public int PlanRequests { get; init; }
+
+    /// <summary>How many plans a debtor may ask for on one case: a link holder cannot grow the case without bound.</summary>
+    public const int MaxPlanRequests = 10;
+
+    /// <summary>
+    /// How many history entries a case keeps: the first (its creation) and the latest. The case's state is read and
+    /// written whole at every step, so it must stay bounded whatever a link holder does.
+    /// </summary>
+    public const int MaxHistory = 500;
+
     public bool Exists => Draft is not null;
 
     /// <summary>Storage keeps the status beside the state, for the count of cases by status.</summary>
@@ -48,6 +60,9 @@ public sealed record CaseState : Hosting.ICensusState
 
     public decimal Balance => Draft is null ? 0m : Math.Max(0m, Draft.Amount - Paid);
 
-    public CaseState Record(DateTimeOffset at, string kind, string? detail = null) =>
-        this with { History = History.Add(new CaseEvent(at, kind, detail)) };
+    public CaseState Record(DateTimeOffset at, string kind, string? detail = null)
+    {
+        var history = History.Count >= MaxHistory ? History.RemoveRange(1, History.Count - MaxHistory + 1) : History;
+        return this with { History = history.Add(new CaseEvent(at, kind, detail)) };
+    }
 }

@@ -272,4 +272,35 @@ public class CaseDecisionsTests
 
     private static PaymentReceipt Payment(string reference, decimal amount) =>
         new(reference, amount, "EUR", new DateOnly(2026, 11, 5), "bank_transfer");
+
+    [Fact]
+    public void A_debtor_may_ask_for_ten_plans_on_a_case_and_no_more()
+    {
+        var state = Opened();
+        for (var i = 0; i < CaseState.MaxPlanRequests; i++)
+        {
+            var asked = CaseDecisions.Decide(state, new AskForPlan(12, PlanRules.Default), Created.AddMinutes(i), Policy); // outside the rules: proposed
+            Assert.Equal(CaseActionOutcome.Applied, asked.Outcome);
+            state = CaseDecisions.Decide(asked.State, new AnswerPlan(false, null), Created.AddMinutes(i), Policy).State;
+        }
+
+        var refused = CaseDecisions.Decide(state, new AskForPlan(2, PlanRules.Default), Created.AddHours(1), Policy);
+        Assert.Equal(CaseActionOutcome.Refused, refused.Outcome);
+        Assert.Same(state, refused.State);
+    }
+
+    [Fact]
+    public void A_case_keeps_its_creation_and_its_latest_history_entries_only()
+    {
+        var state = Opened();
+        for (var i = 0; i < CaseState.MaxHistory + 20; i++)
+        {
+            state = state.Record(Created.AddMinutes(i), "note", i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        Assert.Equal(CaseState.MaxHistory, state.History.Count);
+        Assert.Equal("created", state.History[0].Kind);
+        Assert.Equal((CaseState.MaxHistory + 19).ToString(System.Globalization.CultureInfo.InvariantCulture), state.History[^1].Detail);
+        Assert.Equal("21", state.History[1].Detail);
+    }
 }
