@@ -34,6 +34,11 @@ public static class ApiHosting
         services.AddSingleton<CreditorKeyFilter>();
         services.AddSingleton<OperatorKeyFilter>();
         services.AddSingleton(TimeProvider.System);
+        services.AddOptions<ApiKeyOptions>().BindConfiguration("Recouvrement:ApiKeys");
+        services.AddSingleton<ApiKeyDirectory>();
+        services.AddHostedService(sp => sp.GetRequiredService<ApiKeyDirectory>());
+        services.AddSingleton<ApiKeyUsage>();
+        services.AddHostedService(sp => sp.GetRequiredService<ApiKeyUsage>());
         services.AddOptions<TwilioWebhookOptions>().BindConfiguration("Recouvrement:Channels:Twilio");
         services.AddOptions<SendGridWebhookOptions>().BindConfiguration("Recouvrement:Channels:SendGrid");
         services.AddOptions<LetterFolderOptions>().BindConfiguration("Recouvrement:Channels:Letters");

@@ -15,6 +15,9 @@ public class EngineHost : IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>The port Orleans clients (a separate API process) connect to.</summary>
+    public int GatewayPort { get; } = FreePort.Next();
+
     public string OutboxFolder { get; } = Directory.CreateTempSubdirectory("recouvrement-api-outbox-").FullName;
 
     public const string StripeWebhookSecret = "whsec_test_secret_for_the_engine";
@@ -31,7 +34,7 @@ public class EngineHost : IAsyncLifetime
         [
             $"--urls=http://127.0.0.1:{port}",
             $"--Recouvrement:Cluster:SiloPort={FreePort.Next()}",
-            $"--Recouvrement:Cluster:GatewayPort={FreePort.Next()}",
+            $"--Recouvrement:Cluster:GatewayPort={GatewayPort}",
             $"--Recouvrement:OperatorKey={OperatorKey}",
             $"--Recouvrement:Demo:ApiKey={DemoKey}",
             $"--Recouvrement:Outbox:Path={OutboxFolder}",
@@ -46,6 +49,9 @@ public class EngineHost : IAsyncLifetime
 
     /// <summary>The host's own grain factory, to put a case in a state the HTTP API does not reach directly.</summary>
     public IGrainFactory Grains => _app!.Services.GetRequiredService<IGrainFactory>();
+
+    /// <summary>The host's services, to look at a component from inside.</summary>
+    public IServiceProvider Services => _app!.Services;
 
     public HttpClient Client(string? key = DemoKey)
     {
