@@ -34,6 +34,7 @@ public static class ApiHosting
         services.AddSingleton<CreditorKeyFilter>();
         services.AddSingleton<OperatorKeyFilter>();
         services.AddSingleton(TimeProvider.System);
+        OperatorKeyOptions.Require(services);
         services.AddOptions<ApiKeyOptions>().BindConfiguration("Recouvrement:ApiKeys");
         services.AddSingleton<ApiKeyDirectory>();
         services.AddHostedService(sp => sp.GetRequiredService<ApiKeyDirectory>());

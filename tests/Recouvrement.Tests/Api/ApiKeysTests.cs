@@ -184,3 +184,22 @@ public sealed class ApiKeyTwoProcessTests(EngineHost host) : IClassFixture<Engin
         Assert.Equal(HttpStatusCode.Unauthorized, await Keys.PolicyStatus(otherElsewhere));
     }
 }
+
+/// <summary>The operator key opens every creditor's administration: a short one is refused at start.</summary>
+public sealed class OperatorKeyTests
+{
+    [Fact]
+    public async Task A_configured_operator_key_shorter_than_32_characters_stops_the_start()
+    {
+        await using var app = SiloHost.Build(
+        [
+            $"--urls=http://127.0.0.1:{FreePort.Next()}",
+            $"--Recouvrement:Cluster:SiloPort={FreePort.Next()}",
+            $"--Recouvrement:Cluster:GatewayPort={FreePort.Next()}",
+            "--Recouvrement:OperatorKey=op-test-key",
+            "--Logging:LogLevel:Default=None",
+        ]);
+        var failure = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+        Assert.Contains("Recouvrement:OperatorKey is shorter than 32 characters", failure.Message, StringComparison.Ordinal);
+    }
+}

@@ -8,7 +8,8 @@ namespace Recouvrement.Tests.Support;
 /// <summary>The real single-node process (silo + API) started in-process on free loopback ports, spoken to over HTTP.</summary>
 public class EngineHost : IAsyncLifetime
 {
-    public const string OperatorKey = "op-test-key";
+    /// <summary>At least 32 characters, as every configured operator key must be.</summary>
+    public const string OperatorKey = "op-test-key-0123456789abcdef0123456789";
     public const string DemoKey = "rk_demo_test_key";
     public const string DemoCreditor = "demo";
     private WebApplication? _app;
