@@ -12,7 +12,7 @@ public static partial class AdminApi
 {
     public static RouteGroupBuilder MapAdminApi(this RouteGroupBuilder api)
     {
-        var admin = api.MapGroup("/admin").AddEndpointFilter<OperatorKeyFilter>().WithTags("Admin");
+        var admin = api.MapGroup("/admin").AddEndpointFilter<OperatorKeyFilter>().RequireRateLimiting(FailedAuthenticationLimit.Name).WithTags("Admin");
         admin.MapPost("/creditors", OnboardCreditor);
         admin.MapPost("/creditors/{id}/keys", CreateKey);
         admin.MapGet("/creditors/{id}/keys", ListKeys);

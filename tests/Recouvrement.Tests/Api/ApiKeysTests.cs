@@ -185,6 +185,76 @@ public sealed class ApiKeyTwoProcessTests(EngineHost host) : IClassFixture<Engin
     }
 }
 
+/// <summary>Failed bearer tokens and debtor form posts are rate-limited; valid keys are not.</summary>
+public sealed class RateLimitTests(RateLimitTests.Host host) : IClassFixture<RateLimitTests.Host>
+{
+    public const int FailedAuthentications = 5;
+    public const int DebtorFormPosts = 3;
+
+    public sealed class Host : EngineHost
+    {
+        protected override IEnumerable<string> ExtraArgs =>
+        [
+            $"--Recouvrement:RateLimits:FailedAuthentications={FailedAuthentications}",
+            "--Recouvrement:RateLimits:FailedAuthenticationWindow=00:10:00",
+            $"--Recouvrement:RateLimits:DebtorFormPosts={DebtorFormPosts}",
+            "--Recouvrement:RateLimits:DebtorFormWindow=00:10:00",
+        ];
+    }
+
+    [Fact]
+    public async Task Failed_bearer_tokens_get_429_with_retry_after_past_the_limit_and_valid_keys_still_pass()
+    {
+        for (var i = 0; i < FailedAuthentications; i++)
+        {
+            using var stranger = host.Client(ApiKeys.NewKey());
+            Assert.Equal(HttpStatusCode.Unauthorized, await Keys.PolicyStatus(stranger));
+        }
+
+        using var another = host.Client(ApiKeys.NewKey());
+        var limited = await another.GetAsync("/api/v1/policy");
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.Equal("application/problem+json", limited.Content.Headers.ContentType!.MediaType);
+        Assert.InRange(limited.Headers.RetryAfter!.Delta!.Value, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(10));
+        using var noKey = host.Client(key: null);
+        Assert.Equal(HttpStatusCode.TooManyRequests, await Keys.PolicyStatus(noKey));
+        using var wrongOperator = host.Client("op-not-the-operator-key-0123456789abcdef");
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await wrongOperator.GetAsync($"/api/v1/admin/creditors/{EngineHost.DemoCreditor}/keys")).StatusCode);
+
+        using var demo = host.Client();
+        for (var i = 0; i < FailedAuthentications * 2; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, await Keys.PolicyStatus(demo));
+        }
+
+        using var operatorClient = host.Client(EngineHost.OperatorKey);
+        Assert.Equal(HttpStatusCode.OK, (await operatorClient.GetAsync($"/api/v1/admin/creditors/{EngineHost.DemoCreditor}/keys")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Debtor_form_posts_of_one_link_get_a_429_page_past_the_limit_and_other_links_are_not_affected()
+    {
+        using var browser = host.Client(key: null);
+        var link = "/p/forged-token-" + Guid.NewGuid().ToString("N");
+        FormUrlEncodedContent Form() => new([new("case", "all")]);
+        for (var i = 0; i < DebtorFormPosts; i++)
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await browser.PostAsync($"{link}/pay", Form())).StatusCode);
+        }
+
+        var limited = await browser.PostAsync($"{link}/dispute?lang=en", Form());
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.Equal("text/html", limited.Content.Headers.ContentType!.MediaType);
+        Assert.NotNull(limited.Headers.RetryAfter?.Delta);
+        var page = await limited.Content.ReadAsStringAsync();
+        Assert.Contains("<h1>Too many requests</h1>", page, StringComparison.Ordinal);
+        Assert.Contains($"href=\"{link}?lang=en\"", page, StringComparison.Ordinal);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync(link)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await browser.PostAsync($"/p/forged-token-{Guid.NewGuid():N}/plan", Form())).StatusCode);
+    }
+}
+
 /// <summary>The operator key opens every creditor's administration: a short one is refused at start.</summary>
 public sealed class OperatorKeyTests
 {
