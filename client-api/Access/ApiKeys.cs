@@ -12,15 +12,16 @@ public static class ApiKeys
 
     public static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
-    /// <summary>Onboards a creditor and binds a key to it; false when the id is taken.</summary>
-    public static async Task<bool> OnboardAsync(IGrainFactory grains, string creditorId, string name, string key)
+    /// <summary>Onboards a creditor and adds <paramref name="key"/> as its first key; null when the id is taken.</summary>
+    public static async Task<ApiKeyInfo?> OnboardAsync(IGrainFactory grains, string creditorId, string name, string key)
     {
         if (!await grains.Reference<ICreditorGrain>(creditorId).Onboard(name))
         {
-            return false;
+            return null;
         }
 
-        return await grains.Reference<IApiKeyGrain>(Hash(key)).Bind(creditorId);
+        return await grains.Reference<ICreditorKeysGrain>(creditorId).Add(Hash(key))
+            ?? throw new InvalidOperationException("a new random key is already bound to another creditor");
     }
 
     /// <summary>Whether <paramref name="given"/> is the operator key of <c>Recouvrement:OperatorKey</c> (compared in constant time).</summary>
@@ -39,23 +40,45 @@ public static class ApiKeys
     }
 }
 
-/// <summary>Lets a request through only with a creditor's key, and tells the handlers which creditor that is.</summary>
-public sealed class CreditorKeyFilter(IGrainFactory grains) : IEndpointFilter
+/// <summary>
+/// Lets a request through only with a live creditor key, and tells the handlers which creditor that is. The key is
+/// looked up in this process's copy of the directory (<see cref="ApiKeyDirectory"/>): no grain call, whatever the token.
+/// </summary>
+public sealed class CreditorKeyFilter(ApiKeyDirectory directory, ApiKeyUsage usage) : IEndpointFilter
 {
     private const string ItemKey = "recouvrement.creditor";
+    private const string BindingKey = "recouvrement.key";
 
     public static string CreditorOf(HttpContext context) => (string)context.Items[ItemKey]!;
 
+    /// <summary>What the request's bearer token opens, looked up once per request; null for none, an unknown or a revoked key.</summary>
+    public static ApiKeyBinding? Authenticate(HttpContext context, ApiKeyDirectory directory)
+    {
+        if (context.Items.TryGetValue(BindingKey, out var known))
+        {
+            return (ApiKeyBinding?)known;
+        }
+
+        var key = ApiKeys.Bearer(context);
+        var binding = key is null ? null : directory.Find(ApiKeys.Hash(key));
+        context.Items[BindingKey] = binding;
+        return binding;
+    }
+
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var key = ApiKeys.Bearer(context.HttpContext);
-        var creditor = key is null ? null : await grains.Reference<IApiKeyGrain>(ApiKeys.Hash(key)).Resolve();
-        if (creditor is null)
+        if (!directory.IsLoaded)
+        {
+            return Problems.Unavailable("the API key directory is not loaded yet; retry the request");
+        }
+
+        if (Authenticate(context.HttpContext, directory) is not { } binding)
         {
             return Problems.Unauthorized("a valid creditor API key is required: Authorization: Bearer <key>");
         }
 
-        context.HttpContext.Items[ItemKey] = creditor;
+        usage.Record(binding);
+        context.HttpContext.Items[ItemKey] = binding.CreditorId;
         return await next(context);
     }
 }

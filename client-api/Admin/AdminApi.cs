@@ -4,23 +4,29 @@ using Recouvrement.Api.Cases;
 
 namespace Recouvrement.Api.Admin;
 
-/// <summary><c>POST /api/v1/admin/creditors</c>: the operator onboards a creditor and receives its API key once.</summary>
+/// <summary>
+/// The operator's endpoints: onboard a creditor (its first API key shown once), and add, list and revoke a creditor's
+/// keys, so that a creditor can rotate its key with two live at once.
+/// </summary>
 public static partial class AdminApi
 {
     public static RouteGroupBuilder MapAdminApi(this RouteGroupBuilder api)
     {
-        api.MapGroup("/admin").AddEndpointFilter<OperatorKeyFilter>().WithTags("Admin")
-            .MapPost("/creditors", OnboardCreditor);
+        var admin = api.MapGroup("/admin").AddEndpointFilter<OperatorKeyFilter>().RequireRateLimiting(FailedAuthenticationLimit.Name).WithTags("Admin");
+        admin.MapPost("/creditors", OnboardCreditor);
+        admin.MapPost("/creditors/{id}/keys", CreateKey);
+        admin.MapGet("/creditors/{id}/keys", ListKeys);
+        admin.MapDelete("/creditors/{id}/keys/{keyId}", RevokeKey);
         return api;
     }
 
     /// <summary>A creditor to onboard; without an id, one is made from the name.</summary>
     public sealed record CreditorRequest(string? Id, string? Name);
 
-    /// <summary>The new creditor and its API key, shown this once and stored only hashed.</summary>
-    public sealed record CreditorCreated(string Id, string Name, string ApiKey);
+    /// <summary>The new creditor and its API key, shown this once and stored only hashed; <c>apiKeyId</c> names the key to revoke it.</summary>
+    public sealed record CreditorCreated(string Id, string Name, string ApiKey, string ApiKeyId);
 
-    public static async Task<Results<Created<CreditorCreated>, ProblemHttpResult>> OnboardCreditor(CreditorRequest request, IGrainFactory grains)
+    public static async Task<Results<Created<CreditorCreated>, ProblemHttpResult>> OnboardCreditor(CreditorRequest request, IGrainFactory grains, ApiKeyDirectory directory)
     {
         var errors = new List<FieldError>();
         var name = request.Name?.Trim();
@@ -41,12 +47,13 @@ public static partial class AdminApi
         }
 
         var key = ApiKeys.NewKey();
-        if (!await ApiKeys.OnboardAsync(grains, id, name!, key))
+        if (await ApiKeys.OnboardAsync(grains, id, name!, key) is not { } added)
         {
             return Problems.Conflict($"a creditor '{id}' already exists");
         }
 
-        return TypedResults.Created($"/api/v1/admin/creditors/{id}", new CreditorCreated(id, name!, key));
+        await directory.RefreshAsync();
+        return TypedResults.Created($"/api/v1/admin/creditors/{id}", new CreditorCreated(id, name!, key, added.Id));
     }
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,39}$")]

@@ -29,7 +29,7 @@ public static class PaymentPage
 
     public static WebApplication MapDebtorPages(this WebApplication app)
     {
-        var pages = app.MapGroup("/p/{token}").ExcludeFromDescription().DisableAntiforgery();
+        var pages = app.MapGroup("/p/{token}").ExcludeFromDescription().DisableAntiforgery().RequireRateLimiting(DebtorFormLimit.Name);
         pages.MapGet("/", Show);
         pages.MapPost("/pay", Pay);
         pages.MapPost("/plan", Plan);

@@ -8,6 +8,7 @@ using Recouvrement.Api.Admin;
 using Recouvrement.Api.Cases;
 using Recouvrement.Api.DebtorPages;
 using Recouvrement.Api.Debtors;
+using Recouvrement.Api.Hosting;
 using Recouvrement.Api.Imports;
 using Recouvrement.Api.Letters;
 using Recouvrement.Api.Payments;
@@ -34,6 +35,13 @@ public static class ApiHosting
         services.AddSingleton<CreditorKeyFilter>();
         services.AddSingleton<OperatorKeyFilter>();
         services.AddSingleton(TimeProvider.System);
+        OperatorKeyOptions.Require(services);
+        services.AddOptions<ApiKeyOptions>().BindConfiguration("Recouvrement:ApiKeys");
+        services.AddSingleton<ApiKeyDirectory>();
+        services.AddHostedService(sp => sp.GetRequiredService<ApiKeyDirectory>());
+        services.AddSingleton<ApiKeyUsage>();
+        services.AddHostedService(sp => sp.GetRequiredService<ApiKeyUsage>());
+        services.AddRecouvrementRateLimits();
         services.AddOptions<TwilioWebhookOptions>().BindConfiguration("Recouvrement:Channels:Twilio");
         services.AddOptions<SendGridWebhookOptions>().BindConfiguration("Recouvrement:Channels:SendGrid");
         services.AddOptions<LetterFolderOptions>().BindConfiguration("Recouvrement:Channels:Letters");
@@ -60,10 +68,11 @@ public static class ApiHosting
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRateLimiter();
         app.MapOpenApi("/openapi/{documentName}.json");
         var api = app.MapGroup("/api/v1");
         api.MapAdminApi();
-        var creditor = api.MapGroup(string.Empty).AddEndpointFilter<CreditorKeyFilter>();
+        var creditor = api.MapGroup(string.Empty).AddEndpointFilter<CreditorKeyFilter>().RequireRateLimiting(FailedAuthenticationLimit.Name);
         creditor.MapCasesApi();
         creditor.MapImportsApi();
         creditor.MapDebtorsApi();

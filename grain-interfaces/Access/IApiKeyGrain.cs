@@ -1,11 +1,13 @@
 namespace Recouvrement.Access;
 
 /// <summary>
-/// One API key, keyed by the SHA-256 of the key (the key itself is never stored): tells which creditor it opens.
+/// A key as keys were stored before creditors had several (<see cref="ICreditorKeysGrain"/>): keyed by the SHA-256
+/// of the key, it tells which creditor the key opens. Nothing binds keys here any more; the silo reads the ones
+/// left in storage at start-up and adds them to their creditor's keys, so that those keys keep working.
 /// </summary>
 public interface IApiKeyGrain : IGrainWithStringKey
 {
-    /// <summary>Binds the key to a creditor; false when it already opens another one.</summary>
+    /// <summary>Binds the key to a creditor; false when it already opens another one. Kept for stored data and tests only.</summary>
     Task<bool> Bind(string creditorId);
 
     [ReadOnly]

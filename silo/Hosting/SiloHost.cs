@@ -70,6 +70,16 @@ public static class SiloHost
                 silo.UseKubernetesHosting();
             }
         });
+        if (EngineSilo.IsDurable(configuration))
+        {
+            // Before the banner and the API's key directory, so that both see the keys stored the old way.
+            builder.Services.AddHostedService(sp => new LegacyApiKeyImport(
+                configuration.GetConnectionString("Recouvrement")!,
+                sp.GetRequiredService<IOptions<Orleans.Configuration.ClusterOptions>>().Value.ServiceId,
+                sp.GetRequiredService<IGrainFactory>(),
+                sp.GetRequiredService<ILogger<LegacyApiKeyImport>>()));
+        }
+
         builder.Services.AddHostedService<StartupBanner>();
         return builder;
     }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Recouvrement.Access;
 using Recouvrement.Api.Access;
 using Recouvrement.Channels;
 using Recouvrement.Creditors;
@@ -50,9 +51,23 @@ public sealed partial class StartupBanner(
         }
 
         var key = string.IsNullOrEmpty(options.ApiKey) ? ApiKeys.NewKey() : options.ApiKey;
-        // On a restart of the durable profile the creditor already exists: onboarding is then a no-op, the bind is not.
+        // On a restart of the durable profile the creditor and its key already exist: both calls are then no-ops.
         await grains.Reference<ICreditorGrain>(options.CreditorId).Onboard(options.Name);
-        await grains.Reference<Recouvrement.Access.IApiKeyGrain>(ApiKeys.Hash(key)).Bind(options.CreditorId);
+        var added = await grains.Reference<ICreditorKeysGrain>(options.CreditorId).Add(ApiKeys.Hash(key));
+        if (added is null)
+        {
+            LogDemoKeyTaken(logger, options.CreditorId);
+        }
+        else if (added.RevokedAt is not null)
+        {
+            LogDemoKeyRevoked(logger, options.CreditorId, added.Id);
+        }
+
+        if (services.GetService<ApiKeyDirectory>() is { } directory)
+        {
+            await directory.RefreshAsync(cancellationToken);
+        }
+
         if (string.IsNullOrEmpty(options.ApiKey))
         {
             Console.WriteLine($"Demo creditor '{options.CreditorId}' API key: {key}");
@@ -107,6 +122,12 @@ public sealed partial class StartupBanner(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Embedded mode: in-memory storage and reminders, nothing is durable")]
     private static partial void LogNotDurable(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The configured demo key already opens another creditor than {CreditorId}: it is not added")]
+    private static partial void LogDemoKeyTaken(ILogger logger, string creditorId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The configured demo key of {CreditorId} ({KeyId}) was revoked: it stays revoked")]
+    private static partial void LogDemoKeyRevoked(ILogger logger, string creditorId, string keyId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Demo creditor {CreditorId} ready with the configured key")]
     private static partial void LogDemoCreditor(ILogger logger, string creditorId);

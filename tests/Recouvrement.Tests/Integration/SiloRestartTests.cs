@@ -66,8 +66,8 @@ public sealed class SiloRestartTests
                 Assert.Equal(["email", "sms"], debtor!["contactLog"]!.AsArray().Select(e => e!["channel"]!.GetValue<string>()));
             }
 
-            // Cases, debtors, the creditor and its key, and the one phone number they share (texted, so indexed for STOP replies).
-            Assert.Equal(Cases * 2 + 3, await database.CountAsync("SELECT count(*) FROM orleans_grain_state WHERE payload IS NOT NULL"));
+            // Cases, debtors, the creditor, its keys and the key directory, and the one phone number they share (texted, so indexed for STOP replies).
+            Assert.Equal(Cases * 2 + 4, await database.CountAsync("SELECT count(*) FROM orleans_grain_state WHERE payload IS NOT NULL"));
         }
         finally
         {

@@ -8,12 +8,16 @@ namespace Recouvrement.Tests.Support;
 /// <summary>The real single-node process (silo + API) started in-process on free loopback ports, spoken to over HTTP.</summary>
 public class EngineHost : IAsyncLifetime
 {
-    public const string OperatorKey = "op-test-key";
+    /// <summary>At least 32 characters, as every configured operator key must be.</summary>
+    public const string OperatorKey = "op-test-key-0123456789abcdef0123456789";
     public const string DemoKey = "rk_demo_test_key";
     public const string DemoCreditor = "demo";
     private WebApplication? _app;
 
     public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>The port Orleans clients (a separate API process) connect to.</summary>
+    public int GatewayPort { get; } = FreePort.Next();
 
     public string OutboxFolder { get; } = Directory.CreateTempSubdirectory("recouvrement-api-outbox-").FullName;
 
@@ -31,7 +35,7 @@ public class EngineHost : IAsyncLifetime
         [
             $"--urls=http://127.0.0.1:{port}",
             $"--Recouvrement:Cluster:SiloPort={FreePort.Next()}",
-            $"--Recouvrement:Cluster:GatewayPort={FreePort.Next()}",
+            $"--Recouvrement:Cluster:GatewayPort={GatewayPort}",
             $"--Recouvrement:OperatorKey={OperatorKey}",
             $"--Recouvrement:Demo:ApiKey={DemoKey}",
             $"--Recouvrement:Outbox:Path={OutboxFolder}",
@@ -46,6 +50,9 @@ public class EngineHost : IAsyncLifetime
 
     /// <summary>The host's own grain factory, to put a case in a state the HTTP API does not reach directly.</summary>
     public IGrainFactory Grains => _app!.Services.GetRequiredService<IGrainFactory>();
+
+    /// <summary>The host's services, to look at a component from inside.</summary>
+    public IServiceProvider Services => _app!.Services;
 
     public HttpClient Client(string? key = DemoKey)
     {
