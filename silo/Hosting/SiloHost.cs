@@ -74,7 +74,7 @@ public static class SiloHost
         {
             // Before the banner and the API's key directory, so that both see the keys stored the old way.
             builder.Services.AddHostedService(sp => new LegacyApiKeyImport(
-                configuration.GetConnectionString("Recouvrement")!,
+                sp.GetRequiredService<Npgsql.NpgsqlDataSource>(),
                 sp.GetRequiredService<IOptions<Orleans.Configuration.ClusterOptions>>().Value.ServiceId,
                 sp.GetRequiredService<IGrainFactory>(),
                 sp.GetRequiredService<ILogger<LegacyApiKeyImport>>()));

@@ -10,7 +10,7 @@ namespace Recouvrement.Silo.Storage;
 /// idempotent on the hash and a revoked key stays revoked, so this is safe on every start and on every silo; the old
 /// rows are left as they are. One query and, for each key not yet in the directory, two grain calls.
 /// </summary>
-public sealed partial class LegacyApiKeyImport(string connectionString, string serviceId, IGrainFactory grains, ILogger<LegacyApiKeyImport> logger)
+public sealed partial class LegacyApiKeyImport(NpgsqlDataSource database, string serviceId, IGrainFactory grains, ILogger<LegacyApiKeyImport> logger)
     : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -42,8 +42,7 @@ public sealed partial class LegacyApiKeyImport(string connectionString, string s
 
     private async Task<List<string>> LegacyHashesAsync(CancellationToken cancellationToken)
     {
-        await using var dataSource = NpgsqlDataSource.Create(connectionString);
-        await using var command = dataSource.CreateCommand("""
+        await using var command = database.CreateCommand("""
             SELECT grain_id_extension FROM orleans_grain_state
             WHERE service_id = @service_id AND grain_type = 'apikey' AND payload IS NOT NULL
             """);
