@@ -51,6 +51,9 @@ public sealed class CreditorKeyFilter(ApiKeyDirectory directory, ApiKeyUsage usa
 
     public static string CreditorOf(HttpContext context) => (string)context.Items[ItemKey]!;
 
+    /// <summary>The id of the key the request came with (never the key): who asked, for what must be recorded.</summary>
+    public static string KeyIdOf(HttpContext context) => ((ApiKeyBinding)context.Items[BindingKey]!).KeyId;
+
     /// <summary>What the request's bearer token opens, looked up once per request; null for none, an unknown or a revoked key.</summary>
     public static ApiKeyBinding? Authenticate(HttpContext context, ApiKeyDirectory directory)
     {
@@ -69,7 +72,7 @@ public sealed class CreditorKeyFilter(ApiKeyDirectory directory, ApiKeyUsage usa
     {
         if (!directory.IsLoaded)
         {
-            return Problems.Unavailable("the API key directory is not loaded yet; retry the request");
+            return Problems.Unavailable(context.HttpContext, "the API key directory is not loaded yet; retry the request");
         }
 
         if (Authenticate(context.HttpContext, directory) is not { } binding)

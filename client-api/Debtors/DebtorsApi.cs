@@ -2,13 +2,28 @@ using Recouvrement.Api.Access;
 
 namespace Recouvrement.Api.Debtors;
 
-/// <summary><c>GET /api/v1/debtors/{reference}</c>: open cases, contact points and their health, contact log.</summary>
+/// <summary>
+/// <c>GET /api/v1/debtors/{reference}</c>: open cases, contact points and their health, contact log;
+/// <c>DELETE /api/v1/debtors/{reference}</c>: erases the debtor's personal data (GDPR art. 17).
+/// </summary>
 public static class DebtorsApi
 {
     public static RouteGroupBuilder MapDebtorsApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/debtors/{reference}", GetDebtor).WithTags("Debtors");
+        var debtors = api.MapGroup("/debtors").WithTags("Debtors");
+        debtors.MapGet("/{reference}", GetDebtor);
+        debtors.MapDelete("/{reference}", EraseDebtor);
         return api;
+    }
+
+    /// <summary>
+    /// Erases the debtor's personal data everywhere the engine keeps it, and its cases' (open ones close as
+    /// <c>erased</c>); amounts, dates and references stay. Answers the erasure record: when, by which key, how many cases.
+    /// </summary>
+    public static async Task<Results<Ok<Erasure>, ProblemHttpResult>> EraseDebtor(HttpContext context, IGrainFactory grains, string reference)
+    {
+        var erasure = await DebtorErasure.EraseAsync(grains, CreditorKeyFilter.CreditorOf(context), reference, CreditorKeyFilter.KeyIdOf(context));
+        return erasure is null ? Problems.NotFound($"no debtor '{reference}'") : TypedResults.Ok(erasure);
     }
 
     public static async Task<Results<Ok<DebtorView>, ProblemHttpResult>> GetDebtor(HttpContext context, IGrainFactory grains, string reference)

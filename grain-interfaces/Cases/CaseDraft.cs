@@ -27,8 +27,14 @@ public sealed record DebtorDetails(
     [property: Id(5)] PostalAddress? Address,
     [property: Id(6)] string? Language = null)
 {
+    /// <summary>The name an erased debtor is shown under.</summary>
+    public const string ErasedName = "[erased]";
+
     /// <summary>The language messages are written in: <c>en</c> when asked for, French otherwise.</summary>
     public string MessageLanguage => Language == "en" ? "en" : "fr";
+
+    /// <summary>The details with nothing left that identifies the person: only the creditor's reference and the kind remain.</summary>
+    public DebtorDetails Erased() => this with { Name = ErasedName, Email = null, Phone = null, Address = null, Language = null };
 }
 
 /// <summary>A validated unpaid bill as the creditor submits it; its reference is unique per creditor.</summary>

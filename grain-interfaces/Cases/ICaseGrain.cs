@@ -41,6 +41,13 @@ public interface ICaseGrain : IGrainWithStringKey
     /// </summary>
     Task WakeUp();
 
+    /// <summary>
+    /// Erases the personal data the case holds (the debtor's identity and contact points, its label, the debtor's and
+    /// creditor's free words) and keeps its amounts, dates, payments and references; an open case closes as
+    /// <c>erased</c>. Never calls the debtor: it is a step of <see cref="DebtorErasure"/>.
+    /// </summary>
+    Task Erase(string by);
+
     /// <summary>The debtor contests the case: every reminder stops at once, and the creditor must decide.</summary>
     Task<CaseActionResult> Dispute(string reason, string? message);
 

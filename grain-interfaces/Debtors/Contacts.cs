@@ -131,4 +131,5 @@ public sealed record DebtorView(
     [property: Id(7)] PostalAddress? Address,
     [property: Id(8)] bool SmsOptOut = false,
     [property: Id(9)] IReadOnlyList<CaseEvent>? Changes = null,
-    [property: Id(10)] string Language = "fr");
+    [property: Id(10)] string Language = "fr",
+    [property: Id(11)] Erasure? Erasure = null);

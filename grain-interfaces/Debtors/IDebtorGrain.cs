@@ -39,6 +39,19 @@ public interface IDebtorGrain : IGrainWithStringKey
     Task<bool> CorrectDetails(string? email, string? phone, PostalAddress? address);
 
     /// <summary>
+    /// First step of <see cref="DebtorErasure"/>: contacts stop (queued ones are dropped, the dispatch and retention
+    /// wake-ups removed) and the debtor names every case it has held, open or settled; null when it never existed.
+    /// </summary>
+    Task<IReadOnlyList<string>?> BeginErasure();
+
+    /// <summary>
+    /// Last step of <see cref="DebtorErasure"/>, once its cases are erased: the debtor's identity, contact points,
+    /// contact log recipients and corrections are erased, so are its messages' files (outbox and letters) and its
+    /// phone's registration for replies; the erasure itself is recorded, without the data.
+    /// </summary>
+    Task<Erasure> CompleteErasure(string by, int cases);
+
+    /// <summary>
     /// Starts a dispatch, once the debtor's wake-up fired and a dispatch slot of the silo is free: checks every case
     /// still wants its contact, plans the messages and writes them as in flight, and returns them to be sent outside
     /// this grain, by the silo's dispatch runner; null when nothing is to be sent now (outside the send window, before
@@ -68,4 +81,7 @@ public interface IPhoneNumberGrain : IGrainWithStringKey
 
     [ReadOnly]
     Task<IReadOnlyList<string>> Debtors();
+
+    /// <summary>Forgets the debtor (its personal data is being erased); replies from the number no longer reach it.</summary>
+    Task Remove(string debtorKey);
 }

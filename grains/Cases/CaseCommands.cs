@@ -27,6 +27,9 @@ public sealed record AskForPlan(int Instalments, PlanRules Rules) : CaseCommand;
 
 public sealed record AnswerPlan(bool Accept, string? Note) : CaseCommand;
 
+/// <summary>The debtor's personal data is erased (GDPR art. 17); <paramref name="By"/> is who asked.</summary>
+public sealed record EraseCase(string By) : CaseCommand;
+
 /// <summary>What a decision asks the grain to do once the new state is persisted.</summary>
 public abstract record CaseEffect;
 

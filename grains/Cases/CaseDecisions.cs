@@ -13,7 +13,7 @@ public static partial class CaseDecisions
     /// Whether deciding <paramref name="command"/> reads the creditor's policy. A payment, a hold, a cancellation and
     /// a contact's confirmation do not, and their callers need not fetch it: every due case confirms a contact.
     /// </summary>
-    public static bool NeedsPolicy(CaseCommand command) => command is not (ReceivePayment or PutOnHold or CancelCase or ConfirmContact);
+    public static bool NeedsPolicy(CaseCommand command) => command is not (ReceivePayment or PutOnHold or CancelCase or ConfirmContact or EraseCase);
 
     /// <param name="policy">The creditor's policy; may be null only for a command that <see cref="NeedsPolicy"/> says does not read it.</param>
     public static CaseDecision Decide(CaseState state, CaseCommand command, DateTimeOffset now, DunningPolicy? policy)
@@ -52,6 +52,7 @@ public static partial class CaseDecisions
             SettleDispute settle => Settle(state, settle, now, policy),
             AskForPlan ask => ProposePlan(state, ask, now, policy),
             AnswerPlan answer => AnswerProposal(state, answer, now, policy),
+            EraseCase erase => Erase(state, erase.By, now),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command, "unknown case command"),
         };
     }

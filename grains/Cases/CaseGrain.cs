@@ -67,6 +67,8 @@ public sealed partial class CaseGrain(
         return Task.FromResult(wanted);
     }
 
+    public Task Erase(string by) => Decide(new EraseCase(by));
+
     public Task<CaseActionResult> Dispute(string reason, string? message) => Act(new OpenDispute(reason, message));
 
     public Task<CaseActionResult> ResolveDispute(bool uphold, string? note) => Act(new SettleDispute(uphold, note));
@@ -144,8 +146,9 @@ public sealed partial class CaseGrain(
             case AttachToDebtor attach:
                 await Debtor.Attach(state.State.Draft!.Reference, attach.Debtor);
                 break;
-            case AskDebtorToContact ask:
-                // A debtor that does not hold the case (its attachment failed after the case was stored) takes it now.
+            case AskDebtorToContact ask when state.State.PendingContact == ask.Request:
+                // Still wanted (an erasure interleaved with this call may have closed the case meanwhile). A debtor
+                // that does not hold the case (its attachment failed after the case was stored) takes it now.
                 if (!await Debtor.RequestContact(ask.Request))
                 {
                     await Debtor.Attach(state.State.Draft!.Reference, state.State.Draft.Debtor);

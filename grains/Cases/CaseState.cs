@@ -44,6 +44,9 @@ public sealed record CaseState : Hosting.ICensusState
     /// <summary>How many plans the debtor asked for on this case (<see cref="MaxPlanRequests"/> at most).</summary>
     [Id(21)] public int PlanRequests { get; init; }
 
+    /// <summary>When the personal data of the case was erased; its amounts, dates and references stay.</summary>
+    [Id(22)] public DateTimeOffset? ErasedAt { get; init; }
+
     /// <summary>How many plans a debtor may ask for on one case: a link holder cannot grow the case without bound.</summary>
     public const int MaxPlanRequests = 10;
 

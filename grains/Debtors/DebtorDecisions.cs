@@ -37,6 +37,7 @@ public static partial class DebtorDecisions
             Details = details,
             OpenCases = state.OpenCases.Contains(caseReference) ? state.OpenCases : state.OpenCases.Add(caseReference),
             SmsOptOutAt = state.Details?.Phone == details.Phone ? state.SmsOptOutAt : null,
+            ForgetAt = null,
         };
     }
 
@@ -67,14 +68,24 @@ public static partial class DebtorDecisions
         return (state with { Pending = pending, DispatchAt = dispatchAt }, dispatchAt == state.DispatchAt ? null : dispatchAt);
     }
 
-    /// <summary>Drops a case's queued contact and, when the case is settled, the case itself; the same instance when nothing changes.</summary>
-    public static DebtorState Withdraw(DebtorState state, string caseReference, bool caseIsSettled)
+    /// <summary>
+    /// Drops a case's queued contact and, when the case is settled, moves it to the settled cases; once none is open,
+    /// the debtor's personal data is due for erasure after the retention period. The same instance when nothing changes.
+    /// </summary>
+    public static DebtorState Withdraw(DebtorState state, string caseReference, bool caseIsSettled, DateTimeOffset now, RetentionOptions retention)
     {
+        var settle = caseIsSettled && state.OpenCases.Contains(caseReference);
         var after = state with
         {
             Pending = state.Pending.RemoveAll(r => r.CaseReference == caseReference),
-            OpenCases = caseIsSettled ? state.OpenCases.Remove(caseReference) : state.OpenCases,
+            OpenCases = settle ? state.OpenCases.Remove(caseReference) : state.OpenCases,
+            SettledCases = settle && !state.SettledCases.Contains(caseReference) ? state.SettledCases.Add(caseReference) : state.SettledCases,
         };
+        if (settle && after.OpenCases.IsEmpty)
+        {
+            after = after with { ForgetAt = now + retention.ClosedCaseRetention };
+        }
+
         if (after.Pending.IsEmpty && after.InFlight.IsEmpty)
         {
             // A round in flight keeps its wake-up: should the silo die, the next tick finds its messages in doubt.
@@ -129,6 +140,45 @@ public static partial class DebtorDecisions
     public static DebtorState Delivery(DebtorState state, DeliveryReport report, ContactOptions options) =>
         ContactPlanner.Delivery(state, report, options);
 
+    /// <summary>
+    /// An erasure starts: nothing more is sent (queued contacts dropped; a round in flight keeps its wake-up), and every
+    /// case the debtor held, open or settled, is named for erasure. Null for a debtor that never existed.
+    /// </summary>
+    public static (DebtorState State, IReadOnlyList<string>? Cases) BeginErasure(DebtorState state)
+    {
+        if (state.Details is null)
+        {
+            return (state, null);
+        }
+
+        var cases = state.OpenCases.Concat(state.SettledCases).Distinct(StringComparer.Ordinal).ToList();
+        return (state with { Pending = [], DispatchAt = state.InFlight.IsEmpty ? null : state.DispatchAt, ForgetAt = null }, cases);
+    }
+
+    /// <summary>
+    /// The debtor's personal data is erased: identity, contact points (and their refusals), the recipients in its
+    /// contact log, its corrections. What is kept: its reference, its cases' references, the dates and outcomes of
+    /// its messages, and the erasure itself. A repeated erasure keeps the first record.
+    /// </summary>
+    public static DebtorState CompleteErasure(DebtorState state, string by, int cases, DateTimeOffset now)
+    {
+        var erased = state with
+        {
+            Details = state.Details?.Erased(),
+            CorrectedFrom = null,
+            Changes = [],
+            Disabled = ImmutableDictionary<Channel, DisabledPoint>.Empty,
+            SmsOptOutAt = null,
+            IndexedPhone = null,
+            Pending = [],
+            Log = [.. state.Log.Select(e => e with { Recipient = null })],
+            SettledCases = state.OpenCases.Concat(state.SettledCases).Distinct(StringComparer.Ordinal).ToImmutableList(),
+            OpenCases = [],
+            ForgetAt = null,
+        };
+        return erased with { Erasure = state.Erasure is { } first && state.Details == erased.Details ? first : new Erasure(now, by, cases) };
+    }
+
     /// <summary>The debtor as the creditor sees it, or null before any case attached.</summary>
     public static DebtorView? View(DebtorState state)
     {
@@ -153,6 +203,7 @@ public static partial class DebtorDecisions
         }
 
         return new DebtorView(
-            d.Reference, d.Kind, d.Name, state.OpenCases, points, state.Log, state.DispatchAt, d.Address, state.SmsOptOutAt is not null, state.Changes, d.MessageLanguage);
+            d.Reference, d.Kind, d.Name, state.OpenCases, points, state.Log, state.DispatchAt, d.Address, state.SmsOptOutAt is not null, state.Changes,
+            d.MessageLanguage, state.Erasure);
     }
 }

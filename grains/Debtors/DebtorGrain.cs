@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Recouvrement.Hosting;
+using Recouvrement.Messaging;
 using Recouvrement.Payments;
 
 namespace Recouvrement.Debtors;
@@ -23,14 +24,18 @@ public sealed partial class DebtorGrain(
     [FromKeyedServices(EngineClock.Key)] TimeProvider clock,
     DispatchRunner runner,
     PaymentLinks links,
+    MessageFiles files,
     IOptions<ContactOptions> options,
+    IOptions<RetentionOptions> retention,
     ILogger<DebtorGrain> logger) : Grain, IDebtorGrain, IRemindable, IIncomingGrainCallFilter
 {
     internal const string DispatchReminder = "dispatch";
+    internal const string RetentionReminder = "retention";
 
     private readonly EmptyRecordCheck<DebtorState> emptyRecord = new(state);
     private string? key;
     private ReminderAlarm? alarm;
+    private ReminderAlarm? forget;
     private PhoneIndex? phones;
     private bool dispatching;
     private bool dispatchAgain;
@@ -50,6 +55,13 @@ public sealed partial class DebtorGrain(
 
     private PhoneIndex Phones => phones ??= new(GrainFactory, Key, Options, clock, logger);
 
+    /// <summary>The retention timer: once the last case settled and the period ran, the debtor's personal data is erased.</summary>
+    private ReminderAlarm Forget => forget ??= new(this, RetentionReminder, TimeSpan.FromDays(1), clock, () =>
+    {
+        ForgetIfDue();
+        return Task.CompletedTask;
+    });
+
     /// <summary>
     /// An activation that found no record reads again before each call: bulk intake may have written this debtor
     /// since (see <see cref="Cases.ICaseBulkStore"/>), and acting on the empty state would lose it.
@@ -60,7 +72,15 @@ public sealed partial class DebtorGrain(
         await context.Invoke();
     }
 
-    public Task Attach(string caseReference, DebtorDetails details) => Persist(DebtorDecisions.Attach(state.State, caseReference, details));
+    public async Task Attach(string caseReference, DebtorDetails details)
+    {
+        var waitedToForget = state.State.ForgetAt is not null;
+        await Persist(DebtorDecisions.Attach(state.State, caseReference, details));
+        if (waitedToForget && state.State.ForgetAt is null)
+        {
+            await Forget.StopAsync();
+        }
+    }
 
     public async Task<bool> RequestContact(ContactRequest request)
     {
@@ -88,9 +108,14 @@ public sealed partial class DebtorGrain(
 
     public async Task Withdraw(string caseReference, bool caseIsSettled)
     {
-        var after = DebtorDecisions.Withdraw(state.State, caseReference, caseIsSettled);
+        var after = DebtorDecisions.Withdraw(state.State, caseReference, caseIsSettled, clock.GetUtcNow(), retention.Value);
         if (!ReferenceEquals(after, state.State))
         {
+            if (after.ForgetAt is { } forgetAt && forgetAt != state.State.ForgetAt)
+            {
+                await Forget.SetAsync(forgetAt);
+            }
+
             await Persist(after);
             if (after.DispatchAt is null)
             {
@@ -130,14 +155,73 @@ public sealed partial class DebtorGrain(
     /// A tick only starts the dispatch, which waits for a slot and runs outside this grain's turns; it is answered at
     /// once. The reminder, moved or removed only at the round's end, still covers a silo that dies before it.
     /// </summary>
-    public Task ReceiveReminder(string reminderName, TickStatus status)
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName == DispatchReminder)
+        switch (reminderName)
         {
-            StartDispatch(orAfterTheCurrentOne: false);
+            case DispatchReminder:
+                StartDispatch(orAfterTheCurrentOne: false);
+                break;
+            case RetentionReminder when state.State.ForgetAt is null:
+                await Forget.StopAsync();
+                break;
+            case RetentionReminder:
+                ForgetIfDue();
+                break;
+        }
+    }
+
+    /// <summary>The erasure runs outside this grain's turns, as an API request's does (<see cref="DebtorErasure"/>).</summary>
+    private void ForgetIfDue()
+    {
+        if (state.State is { ForgetAt: { } at, OpenCases.IsEmpty: true, Details: not null } && at <= clock.GetUtcNow())
+        {
+            var (creditorId, reference) = GrainKeys.Split(Key);
+            var grains = GrainFactory;
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await DebtorErasure.EraseAsync(grains, creditorId, reference, DebtorErasure.Retention);
+                }
+                catch (Exception e)
+                {
+                    // The retention reminder ticks again the next day.
+                    LogRetentionFailed(logger, e);
+                }
+            });
+        }
+    }
+
+    public async Task<IReadOnlyList<string>?> BeginErasure()
+    {
+        var (after, cases) = DebtorDecisions.BeginErasure(state.State);
+        if (cases is not null)
+        {
+            await Persist(after);
+            if (after.DispatchAt is null)
+            {
+                await Alarm.StopAsync();
+            }
+
+            await Forget.StopAsync();
         }
 
-        return Task.CompletedTask;
+        return cases;
+    }
+
+    public async Task<Erasure> CompleteErasure(string by, int cases)
+    {
+        if (state.State.IndexedPhone is { } phone)
+        {
+            await GrainFactory.Reference<IPhoneNumberGrain>(phone).Remove(Key);
+        }
+
+        var (creditorId, reference) = GrainKeys.Split(Key);
+        files.EraseDebtor(creditorId, reference);
+        await Persist(DebtorDecisions.CompleteErasure(state.State, by, cases, clock.GetUtcNow()));
+        LogErased(logger, Key, by);
+        return state.State.Erasure!;
     }
 
     /// <summary>
@@ -280,6 +364,12 @@ public sealed partial class DebtorGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} by {Channel} was handed over without its answer recorded; it is logged as in doubt and not sent again")]
     private static partial void LogInDoubt(ILogger logger, string messageId, Channel channel);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The erasure at the end of a debtor's retention period failed; it is tried again the next day")]
+    private static partial void LogRetentionFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Debtor {DebtorKey}: personal data erased, asked by {By}")]
+    private static partial void LogErased(ILogger logger, string debtorKey, string by);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Feedback on message {MessageId} by {Channel}: {Outcome}")]
     private static partial void LogFeedback(ILogger logger, string messageId, Channel channel, DeliveryOutcome outcome);

@@ -38,6 +38,18 @@ public sealed record DebtorState
     /// values does not undo the debtor's correction, while a value the creditor changed since does apply.
     /// </summary>
     [Id(11)] public DebtorDetails? CorrectedFrom { get; init; }
+
+    /// <summary>The debtor's cases that were paid, closed or cancelled: an erasure erases them too.</summary>
+    [Id(12)] public ImmutableList<string> SettledCases { get; init; } = [];
+
+    /// <summary>
+    /// When the debtor's personal data is erased for good, once its last case settled and the retention period ran
+    /// (<see cref="RetentionOptions.ClosedCaseDays"/>); null while a case is open.
+    /// </summary>
+    [Id(13)] public DateTimeOffset? ForgetAt { get; init; }
+
+    /// <summary>That the debtor's personal data was erased, when and by whom.</summary>
+    [Id(14)] public Erasure? Erasure { get; init; }
 }
 
 /// <summary>A contact point a provider refused: which value, why, since when.</summary>

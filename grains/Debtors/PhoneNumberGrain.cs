@@ -36,4 +36,13 @@ public sealed class PhoneNumberGrain(
     }
 
     public Task<IReadOnlyList<string>> Debtors() => Task.FromResult<IReadOnlyList<string>>([.. state.State.Debtors]);
+
+    public async Task Remove(string debtorKey)
+    {
+        if (state.State.Debtors.Contains(debtorKey))
+        {
+            state.State = state.State with { Debtors = state.State.Debtors.Remove(debtorKey) };
+            await state.WriteStateAsync();
+        }
+    }
 }

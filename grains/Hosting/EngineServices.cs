@@ -21,6 +21,8 @@ public static class EngineServices
         services.TryAddKeyedSingleton(EngineClock.Key, TimeProvider.System);
         services.AddEngineExceptions();
         services.Configure<Debtors.ContactOptions>(configuration.GetSection("Recouvrement:Contact"));
+        services.AddOptions<Debtors.RetentionOptions>().Bind(configuration.GetSection("Recouvrement:Retention"))
+            .Validate(o => o.ClosedCaseDays is >= 1 and <= 3650, "Recouvrement:Retention:ClosedCaseDays must be between 1 and 3650").ValidateOnStart();
         services.Configure<OutboxOptions>(configuration.GetSection("Recouvrement:Outbox"));
         services.Configure<PaymentLinkOptions>(configuration.GetSection("Recouvrement:PaymentLinks"));
         services.Configure<AgencyOptions>(configuration.GetSection("Recouvrement:Agency"));
@@ -36,6 +38,7 @@ public static class EngineServices
         services.TryAddSingleton<OutboxFolderChannel>();
         services.TryAddSingleton(sp => new LetterPdf(sp.GetRequiredService<IOptions<LetterOptions>>().Value));
         services.TryAddSingleton<LetterChannel>();
+        services.TryAddSingleton<MessageFiles>();
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<SendGridOptions>>().Value;

@@ -167,6 +167,18 @@ public sealed class FakeClockCluster : IAsyncDisposable
             HandlingDeadline,
             expectation);
 
+    /// <summary>As <see cref="NudgeUntil(Func{bool}, string)"/>, for a condition read from the grains.</summary>
+    public Task<T> NudgeUntil<T>(Func<Task<T>> probe, Func<T, bool> done, string expectation) =>
+        Eventually.Get(
+            () =>
+            {
+                Clock.Advance(Nudge);
+                return probe();
+            },
+            done,
+            HandlingDeadline,
+            expectation);
+
     /// <summary>
     /// Whether every reminder tick of this cluster's silo has been delivered and its reminder has armed its next
     /// wait. The clock must not reach a reminder's next occurrence before that: the reminder service computes the
