@@ -58,6 +58,7 @@ public static class ApiHosting
 
     public static WebApplication MapRecouvrementApi(this WebApplication app)
     {
+        app.UseDebtorPageHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapOpenApi("/openapi/{documentName}.json");
