@@ -256,9 +256,9 @@ public static class PaymentPage
             return Back(token, language, "refused");
         }
 
-        var origin = $"{request.Scheme}://{request.Host}";
+        var page = links.PageUrl(token);
         var url = await provider.StartCheckoutAsync(new CheckoutRequest(debtor.Key, items, "EUR",
-            $"{origin}/p/{token}?lang={language}&done=paid", $"{origin}/p/{token}?lang={language}&done=cancelled"), cancellationToken);
+            $"{page}?lang={language}&done=paid", $"{page}?lang={language}&done=cancelled"), cancellationToken);
         return Results.Redirect(url);
     }
 

@@ -66,6 +66,7 @@ public static class ApiHosting
 
     public static WebApplication MapRecouvrementApi(this WebApplication app)
     {
+        app.UseDebtorPageHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRateLimiter();

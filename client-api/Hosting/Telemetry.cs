@@ -8,6 +8,7 @@ namespace Recouvrement.Api.Hosting;
 /// OpenTelemetry for every process (silo or API alone): Orleans' meters and activity sources, ASP.NET Core and
 /// HttpClient, the .NET runtime (GC pauses, thread pool queue), the engine's <c>Recouvrement</c> meter, with Prometheus <c>/metrics</c> always and OTLP when
 /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set; and the health endpoints <c>/health/live</c> and <c>/health/ready</c>.
+/// Payment-link tokens are redacted from every log and exported span (<see cref="TokenRedaction"/>).
 /// </summary>
 public static class Telemetry
 {
@@ -41,10 +42,11 @@ public static class Telemetry
                     .AddAspNetCoreInstrumentation(o => o.Filter = context => !context.Request.Path.StartsWithSegments("/metrics") && !context.Request.Path.StartsWithSegments("/health"))
                     .AddHttpClientInstrumentation();
                 tracing?.Invoke(t);
-                t.AddOtlpExporter();
+                t.AddProcessor(new TokenRedactingSpanProcessor()).AddOtlpExporter();
             });
         }
 
+        builder.Services.AddTokenRedaction();
         builder.Services.AddHealthChecks();
         return builder;
     }

@@ -50,6 +50,9 @@ public sealed class SandboxPaymentProvider(IGrainFactory grains, TimeProvider ti
 /// <summary>Stripe Checkout through Stripe.net: one line per case; the cases travel in the session's metadata.</summary>
 public sealed class StripePaymentProvider(IOptions<StripeOptions> options) : IPaymentProvider
 {
+    /// <summary>Where Stripe Checkout pages live: the debtor page's pay form ends there, through a redirect.</summary>
+    public const string CheckoutOrigin = "https://checkout.stripe.com";
+
     private readonly SessionService _sessions = new(new StripeClient(apiKey: options.Value.SecretKey, apiBase: options.Value.ApiBase));
 
     public async Task<string> StartCheckoutAsync(CheckoutRequest request, CancellationToken cancellationToken)

@@ -42,7 +42,13 @@ public sealed class PaymentLinks
         _acceptedKeys = [_signingKey, .. _options.PreviousSigningKeys.Select(Convert.FromBase64String)];
     }
 
-    public string LinkFor(string debtorKey, DateTimeOffset now) => $"{_options.BaseUrl.TrimEnd('/')}/p/{TokenFor(debtorKey, now)}";
+    public string LinkFor(string debtorKey, DateTimeOffset now) => PageUrl(TokenFor(debtorKey, now));
+
+    /// <summary>
+    /// The debtor's page at the configured public address. Addresses a debtor is sent back to are built from it,
+    /// never from the request's Host header, which whoever sends the request chooses.
+    /// </summary>
+    public string PageUrl(string token) => $"{_options.BaseUrl.TrimEnd('/')}/p/{token}";
 
     public string TokenFor(string debtorKey, DateTimeOffset now)
     {

@@ -50,7 +50,7 @@ public sealed class TraceExportTests(TraceExportTests.TracedHost host) : IClassF
         }
     }
 
-    /// <summary>Answers every OTLP export with 200 and remembers the paths and content types it was sent.</summary>
+    /// <summary>Answers every OTLP export with 200 and remembers the paths and content types it was sent, and each trace export's bytes.</summary>
     public sealed class OtlpReceiver : IAsyncDisposable
     {
         private WebApplication? _app;
@@ -63,6 +63,9 @@ public sealed class TraceExportTests(TraceExportTests.TracedHost host) : IClassF
 
         public ICollection<string> Paths => ContentTypes.Keys;
 
+        /// <summary>The bodies of the trace exports, as sent (OTLP protobuf: strings are in UTF-8, uncompressed).</summary>
+        public ConcurrentQueue<byte[]> Traces { get; } = new();
+
         public static OtlpReceiver Start()
         {
             var port = FreePort.Next();
@@ -73,7 +76,13 @@ public sealed class TraceExportTests(TraceExportTests.TracedHost host) : IClassF
             var receiver = new OtlpReceiver(new Uri($"http://127.0.0.1:{port}"));
             app.Run(async context =>
             {
-                await context.Request.Body.CopyToAsync(Stream.Null);
+                using var body = new MemoryStream();
+                await context.Request.Body.CopyToAsync(body);
+                if (context.Request.Path == "/v1/traces")
+                {
+                    receiver.Traces.Enqueue(body.ToArray());
+                }
+
                 receiver.ContentTypes[context.Request.Path.Value ?? string.Empty] = context.Request.ContentType ?? string.Empty;
                 context.Response.StatusCode = StatusCodes.Status200OK;
             });

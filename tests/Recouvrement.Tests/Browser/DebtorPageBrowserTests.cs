@@ -29,6 +29,9 @@ public sealed class DebtorPageBrowserTests(FastClockHost host) : IClassFixture<F
     private IPlaywright _playwright = null!;
     private IBrowser _browser = null!;
 
+    /// <summary>What Chromium reported the pages' Content-Security-Policy refused (a style, a form's target…).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _refused = new();
+
     public async Task InitializeAsync()
     {
         Assert.True(File.Exists(Chromium), $"the browser tests need Chromium at {Chromium} (apt-get install chromium)");
@@ -93,8 +96,23 @@ public sealed class DebtorPageBrowserTests(FastClockHost host) : IClassFixture<F
     private async Task<IPage> Open(string link, int width = 390, int height = 844)
     {
         var page = await _browser.NewPageAsync(new() { ViewportSize = new() { Width = width, Height = height } });
-        await page.GotoAsync(link);
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+            {
+                _refused.Enqueue(message.Text);
+            }
+        };
+        var response = await page.GotoAsync(link);
+        Assert.StartsWith("default-src 'none';", await response!.HeaderValueAsync("content-security-policy") ?? string.Empty, StringComparison.Ordinal);
         return page;
+    }
+
+    /// <summary>The page works under its policy: its style applied, and nothing it did refused.</summary>
+    private async Task AssertNothingRefused(IPage page)
+    {
+        await Assertions.Expect(page.Locator("body")).ToHaveCSSAsync("background-color", "rgb(244, 245, 247)");
+        Assert.Empty(_refused);
     }
 
     private static async Task Shoot(IPage page, string name)
@@ -125,6 +143,7 @@ public sealed class DebtorPageBrowserTests(FastClockHost host) : IClassFixture<F
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Merci, votre paiement est enregistré.");
         await Assertions.Expect(page.GetByText("Vous n'avez plus rien à régler. Merci.")).ToBeVisibleAsync();
         await Shoot(page, "payment-done");
+        await AssertNothingRefused(page);
         var paid = await Case("WEB-PAY-1");
         Assert.Equal(("paid", 0m), (paid["status"]!.GetValue<string>(), paid["balance"]!.GetValue<decimal>()));
     }
@@ -142,6 +161,7 @@ public sealed class DebtorPageBrowserTests(FastClockHost host) : IClassFixture<F
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Votre échéancier est en place");
         await Assertions.Expect(page.GetByText("Échéancier en cours")).ToBeVisibleAsync();
         var view = await Case("WEB-PLAN-1");
+        await AssertNothingRefused(page);
         Assert.Equal("payment_plan", view["status"]!.GetValue<string>());
         Assert.Equal([30m, 30m, 30m], view["plan"]!["instalments"]!.AsArray().Select(i => i!["amount"]!.GetValue<decimal>()));
     }
@@ -159,6 +179,7 @@ public sealed class DebtorPageBrowserTests(FastClockHost host) : IClassFixture<F
 
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("reminders are suspended");
         await Shoot(page, "dispute-done");
+        await AssertNothingRefused(page);
         var view = await Case("WEB-DISP-1");
         Assert.Equal("disputed", view["status"]!.GetValue<string>());
         Assert.Equal("wrong_amount", view["dispute"]!["reason"]!.GetValue<string>());
@@ -177,5 +198,6 @@ public sealed class DebtorPageBrowserTests(FastClockHost host) : IClassFixture<F
         Assert.DoesNotContain("WEB-TAMPER-1", text, StringComparison.Ordinal);
         Assert.DoesNotContain("42,50", text, StringComparison.Ordinal);
         await Shoot(page, "invalid-link");
+        await AssertNothingRefused(page);
     }
 }

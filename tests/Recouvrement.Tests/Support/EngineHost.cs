@@ -28,6 +28,11 @@ public class EngineHost : IAsyncLifetime
     /// <summary>More command-line settings, for hosts that need them (a scaled clock, say).</summary>
     protected virtual IEnumerable<string> ExtraArgs => [];
 
+    /// <summary>Changes to the host's builder before the engine is added (a logging provider, say).</summary>
+    protected virtual void Customize(WebApplicationBuilder builder)
+    {
+    }
+
     public async Task InitializeAsync()
     {
         var port = FreePort.Next();
@@ -43,7 +48,7 @@ public class EngineHost : IAsyncLifetime
             "--Logging:LogLevel:Default=Warning",
             $"--Recouvrement:Payments:Stripe:WebhookSecret={StripeWebhookSecret}",
             .. ExtraArgs,
-        ]);
+        ], Customize);
         await _app.StartAsync();
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
     }
@@ -53,6 +58,10 @@ public class EngineHost : IAsyncLifetime
 
     /// <summary>The host's services, to look at a component from inside.</summary>
     public IServiceProvider Services => _app!.Services;
+
+    /// <summary>The token of a payment link to the debtor's page, signed by the host as its messages sign them.</summary>
+    public string TokenFor(string debtorReference) => _app!.Services.GetRequiredService<Recouvrement.Payments.PaymentLinks>()
+        .TokenFor(GrainKeys.Compose(DemoCreditor, debtorReference), _app.Services.GetRequiredService<TimeProvider>().GetUtcNow());
 
     public HttpClient Client(string? key = DemoKey)
     {
