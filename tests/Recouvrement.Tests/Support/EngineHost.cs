@@ -24,6 +24,11 @@ public class EngineHost : IAsyncLifetime
     /// <summary>More command-line settings, for hosts that need them (a scaled clock, say).</summary>
     protected virtual IEnumerable<string> ExtraArgs => [];
 
+    /// <summary>More services for the process, for hosts that need them (a grain call filter, say).</summary>
+    protected virtual void Customize(WebApplicationBuilder builder)
+    {
+    }
+
     public async Task InitializeAsync()
     {
         var port = FreePort.Next();
@@ -39,7 +44,7 @@ public class EngineHost : IAsyncLifetime
             "--Logging:LogLevel:Default=Warning",
             $"--Recouvrement:Payments:Stripe:WebhookSecret={StripeWebhookSecret}",
             .. ExtraArgs,
-        ]);
+        ], Customize);
         await _app.StartAsync();
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
     }
