@@ -35,16 +35,28 @@ public static class CaseJson
     }
 
     private static JsonElement Child(JsonElement parent, string name) =>
-        parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var child) && child.ValueKind == JsonValueKind.Object ? child : default;
+        Property(parent, name) is { ValueKind: JsonValueKind.Object } child ? child : default;
+
+    /// <summary>
+    /// A property of an object, or an undefined element. Looking a name up unescapes the names it passes, and throws on
+    /// one that is not valid Unicode: <see cref="Check"/> has reported that name, so the item is invalid anyway.
+    /// </summary>
+    private static JsonElement Property(JsonElement parent, string name)
+    {
+        try
+        {
+            return parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var value) ? value : default;
+        }
+        catch (InvalidOperationException)
+        {
+            return default;
+        }
+    }
 
     /// <summary>A property as text: strings as they are, numbers by their raw digits, anything else as its JSON.</summary>
     private static string? Text(JsonElement parent, string name)
     {
-        if (parent.ValueKind != JsonValueKind.Object || !parent.TryGetProperty(name, out var value))
-        {
-            return null;
-        }
-
+        var value = Property(parent, name);
         try
         {
             return value.ValueKind switch
