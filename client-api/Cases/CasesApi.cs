@@ -51,11 +51,10 @@ public static class CasesApi
         }
 
         var outcome = (await intake.SubmitAsync(creditor, [new IntakeItem(0, draft.Reference, draft, [])], cancellationToken))[0];
-        var view = await Grain(context, draft.Reference).Get();
         return outcome.Status switch
         {
-            "created" => TypedResults.Created($"/api/v1/cases/{Uri.EscapeDataString(draft.Reference)}", view),
-            "duplicate" => TypedResults.Ok(view),
+            "created" => TypedResults.Created($"/api/v1/cases/{Uri.EscapeDataString(draft.Reference)}", await Grain(context, draft.Reference).Get()),
+            "duplicate" => TypedResults.Ok(await Grain(context, draft.Reference).Get()),
             "conflict" => Problems.Conflict("a case with this reference exists with different content"),
             _ => TypedResults.Problem(outcome.Errors[0].Reason, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable"),
         };
