@@ -41,7 +41,7 @@ public static partial class CaseValidation
         var currency = string.IsNullOrWhiteSpace(input.Currency) ? "EUR" : input.Currency.Trim().ToUpperInvariant();
         if (currency != "EUR")
         {
-            errors.Add(new(names.Currency, $"only EUR is supported, not '{currency}'"));
+            errors.Add(new(names.Currency, $"only EUR is supported, not '{Shown(currency)}'"));
         }
 
         var issuedOn = Date(input.IssuedOn, names.IssuedOn, errors);
@@ -67,7 +67,7 @@ public static partial class CaseValidation
         {
             null or "" => null,
             "fr" or "en" => input.Language.Trim().ToLowerInvariant(),
-            _ => Invalid(names.Language, $"'{input.Language.Trim()}' is not a supported language: fr or en", errors),
+            _ => Invalid(names.Language, $"'{Shown(input.Language.Trim())}' is not a supported language: fr or en", errors),
         };
         if (email is null && phone is null && address is null && !errors.Exists(e => e.Field == names.Email || e.Field == names.Phone))
         {
@@ -118,11 +118,20 @@ public static partial class CaseValidation
         var text = value.Trim();
         if (!AmountPattern().IsMatch(text) || (!decimalComma && text.Contains(',', StringComparison.Ordinal)))
         {
-            errors.Add(new(field, $"'{text}' is not an amount (digits with at most 2 decimals, e.g. 42.50)"));
+            errors.Add(new(field, $"'{Shown(text)}' is not an amount (digits with at most 2 decimals, e.g. 42.50)"));
             return null;
         }
 
-        var amount = decimal.Parse(text.Replace(',', '.'), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
+        // Counted before parsing: a long run of digits would overflow a decimal.
+        var point = text.AsSpan().IndexOfAny('.', ',');
+        var integerDigits = text.AsSpan(0, point >= 0 ? point : text.Length).TrimStart('0').Length;
+        if (integerDigits > InputLimits.MaxAmountIntegerDigits
+            || !decimal.TryParse(text.Replace(',', '.'), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount))
+        {
+            errors.Add(new(field, $"at most {InputLimits.MaxAmountIntegerDigits} digits before the decimal point"));
+            return null;
+        }
+
         if (amount <= 0m || amount > 1_000_000m)
         {
             errors.Add(new(field, "must be more than 0 and at most 1000000"));
@@ -141,13 +150,20 @@ public static partial class CaseValidation
         }
 
         string[] formats = ["yyyy-MM-dd", "dd/MM/yyyy"];
-        if (DateOnly.TryParseExact(value.Trim(), formats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        if (!DateOnly.TryParseExact(value.Trim(), formats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
         {
-            return date;
+            errors.Add(new(field, $"'{Shown(value.Trim())}' is not a date (YYYY-MM-DD or DD/MM/YYYY)"));
+            return null;
         }
 
-        errors.Add(new(field, $"'{value.Trim()}' is not a date (YYYY-MM-DD or DD/MM/YYYY)"));
-        return null;
+        // A schedule counts days from these dates: far ones are typing errors, and near the calendar's ends they overflow.
+        if (date < InputLimits.EarliestDate || date > InputLimits.LatestDate)
+        {
+            errors.Add(new(field, $"must be between {InputLimits.EarliestDate:yyyy-MM-dd} and {InputLimits.LatestDate:yyyy-MM-dd}"));
+            return null;
+        }
+
+        return date;
     }
 
     private static string? Optional(string? value, string field, List<FieldError> errors)
@@ -176,7 +192,7 @@ public static partial class CaseValidation
             case "business" or "entreprise" or "professionnel":
                 return DebtorKind.Business;
             default:
-                errors.Add(new(field, $"'{value}' is not a debtor kind (consumer or business)"));
+                errors.Add(new(field, $"'{Shown(value!)}' is not a debtor kind (consumer or business)"));
                 return null;
         }
     }
@@ -215,7 +231,7 @@ public static partial class CaseValidation
 
         if (PhoneNumberFormat.ToE164(value) is not { } e164)
         {
-            errors.Add(new(field, $"'{value.Trim()}' is not a valid phone number (E.164 like +33612345678, or a French number like 06 12 34 56 78)"));
+            errors.Add(new(field, $"'{Shown(value.Trim())}' is not a valid phone number (E.164 like +33612345678, or a French number like 06 12 34 56 78)"));
             return null;
         }
 
@@ -242,6 +258,10 @@ public static partial class CaseValidation
 
         return errors.Count == before ? new PostalAddress(line1!, postal!, city!, country) : null;
     }
+
+    /// <summary>A value as quoted back in a reason: its start only, so that an answer stays about as long as its request.</summary>
+    private static string Shown(string value) =>
+        value.Length <= 64 ? value : string.Concat(value.AsSpan(0, char.IsHighSurrogate(value[60]) ? 60 : 61), "...");
 
     private static string? Missing(string field, List<FieldError> errors)
     {

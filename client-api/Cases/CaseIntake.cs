@@ -3,8 +3,11 @@ using Microsoft.Extensions.Logging;
 
 namespace Recouvrement.Api.Cases;
 
-/// <summary>One item offered for intake: where it stood in its batch or file, and its validated draft or errors.</summary>
-public sealed record IntakeItem(int Position, string? Reference, CaseDraft? Draft, IReadOnlyList<FieldError> Errors);
+/// <summary>
+/// One item offered for intake: where it stood in its batch or file, and its validated draft or errors; or, when
+/// reading it failed unexpectedly, <see cref="Failed"/> with the reason.
+/// </summary>
+public sealed record IntakeItem(int Position, string? Reference, CaseDraft? Draft, IReadOnlyList<FieldError> Errors, bool Failed = false);
 
 /// <summary>What became of one item: created, duplicate, conflict, invalid, or failed (safe to resubmit).</summary>
 public sealed record IntakeOutcome(int Position, string? Reference, string Status, IReadOnlyList<FieldError> Errors);
@@ -23,12 +26,34 @@ public sealed partial class CaseIntake(IGrainFactory grains, ILogger<CaseIntake>
     /// <summary>How many drafts one bulk intake call carries.</summary>
     public const int BulkChunk = 1000;
 
+    /// <summary>What an item gets when handling it threw something nobody expected: safe to resubmit, but likely to fail again.</summary>
+    public const string UnexpectedFailure = "not stored: an unexpected error while handling this item (logged for the operator); the other items are not affected";
+
+    private const string TransientFailure = "not stored this time; resubmit the item, creation is idempotent";
+
+    /// <summary>
+    /// Reads and validates one item with <paramref name="read"/>; an exception is this item's failure, so that one odd
+    /// item never fails its whole batch or file.
+    /// </summary>
+    public IntakeItem Prepare(int position, Func<IntakeItem> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception exception)
+        {
+            LogUnexpected(logger, "reading", position, exception.GetType().FullName, exception.StackTrace);
+            return new IntakeItem(position, null, null, [new FieldError("$", UnexpectedFailure)], Failed: true);
+        }
+    }
+
     public async Task<IReadOnlyList<IntakeOutcome>> SubmitAsync(string creditorId, IReadOnlyList<IntakeItem> items, CancellationToken cancellationToken)
     {
         var outcomes = new ConcurrentDictionary<int, IntakeOutcome>();
         foreach (var invalid in items.Where(i => i.Draft is null))
         {
-            outcomes[invalid.Position] = new IntakeOutcome(invalid.Position, invalid.Reference, "invalid", invalid.Errors);
+            outcomes[invalid.Position] = new IntakeOutcome(invalid.Position, invalid.Reference, invalid.Failed ? "failed" : "invalid", invalid.Errors);
         }
 
         var groups = items.Where(i => i.Draft is not null).GroupBy(i => i.Draft!.Reference, StringComparer.Ordinal).ToList();
@@ -38,11 +63,11 @@ public sealed partial class CaseIntake(IGrainFactory grains, ILogger<CaseIntake>
         }
 
         await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
-            async (group, _) =>
+            async (group, token) =>
             {
                 foreach (var item in group.Where(i => !outcomes.ContainsKey(i.Position)))
                 {
-                    outcomes[item.Position] = await CreateOne(creditorId, item);
+                    outcomes[item.Position] = await CreateOne(creditorId, item, token);
                 }
             });
 
@@ -70,7 +95,8 @@ public sealed partial class CaseIntake(IGrainFactory grains, ILogger<CaseIntake>
         return created;
     }
 
-    private async Task<IntakeOutcome> CreateOne(string creditorId, IntakeItem item)
+    /// <summary>One case through its grain. Total: whatever the grain or the cluster throws is this item's <c>failed</c> outcome.</summary>
+    private async Task<IntakeOutcome> CreateOne(string creditorId, IntakeItem item, CancellationToken cancellationToken)
     {
         try
         {
@@ -89,8 +115,13 @@ public sealed partial class CaseIntake(IGrainFactory grains, ILogger<CaseIntake>
         catch (Exception exception) when (exception is TimeoutException or OrleansException)
         {
             LogFailed(logger, exception, creditorId, item.Position);
-            return new IntakeOutcome(item.Position, item.Reference, "failed",
-                [new FieldError("reference", "not stored this time; resubmit the item, creation is idempotent")]);
+            return new IntakeOutcome(item.Position, item.Reference, "failed", [new FieldError("reference", TransientFailure)]);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Only the type and the stack: an exception's message may quote the draft, and so the debtor.
+            LogUnexpected(logger, "creating", item.Position, exception.GetType().FullName, exception.StackTrace);
+            return new IntakeOutcome(item.Position, item.Reference, "failed", [new FieldError("$", UnexpectedFailure)]);
         }
     }
 
@@ -99,4 +130,7 @@ public sealed partial class CaseIntake(IGrainFactory grains, ILogger<CaseIntake>
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Case creation failed for creditor {CreditorId}, item {Position}")]
     private static partial void LogFailed(ILogger logger, Exception exception, string creditorId, int position);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected {ExceptionType} while {Stage} intake item {Position}; the item is answered as failed, the others go on. At {StackTrace}")]
+    private static partial void LogUnexpected(ILogger logger, string stage, int position, string? exceptionType, string? stackTrace);
 }

@@ -37,30 +37,26 @@ public static class CasesApi
     {
         var creditor = CreditorKeyFilter.CreditorOf(context);
         using var document = await ParseJson(context.Request, SingleBodyLimit, cancellationToken);
-        CaseInput input;
-        try
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
         {
-            input = CaseJson.Read(document.RootElement);
-        }
-        catch (FormatException error)
-        {
-            return Problems.BadRequest(error.Message);
+            return Problems.BadRequest(CaseJson.NotAnObject);
         }
 
-        var (draft, errors) = CaseValidation.Validate(input, FieldNames.Json, decimalComma: false);
-        if (draft is null)
+        var item = ToItem(intake, 0, document.RootElement);
+        if (item.Draft is not { } draft)
         {
-            return Problems.Invalid(errors);
+            return item.Failed
+                ? TypedResults.Problem(item.Errors[0].Reason, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable")
+                : Problems.Invalid(item.Errors);
         }
 
         var outcome = (await intake.SubmitAsync(creditor, [new IntakeItem(0, draft.Reference, draft, [])], cancellationToken))[0];
-        var view = await Grain(context, draft.Reference).Get();
         return outcome.Status switch
         {
-            "created" => TypedResults.Created($"/api/v1/cases/{Uri.EscapeDataString(draft.Reference)}", view),
-            "duplicate" => TypedResults.Ok(view),
+            "created" => TypedResults.Created($"/api/v1/cases/{Uri.EscapeDataString(draft.Reference)}", await Grain(context, draft.Reference).Get()),
+            "duplicate" => TypedResults.Ok(await Grain(context, draft.Reference).Get()),
             "conflict" => Problems.Conflict("a case with this reference exists with different content"),
-            _ => Problems.Unavailable(context, "the case was not stored this time; resubmit it (creation is idempotent)"),
+            _ => Problems.Unavailable(context, outcome.Errors[0].Reason),
         };
     }
 
@@ -86,7 +82,7 @@ public static class CasesApi
         var index = 0;
         foreach (var element in array.EnumerateArray())
         {
-            items.Add(ToItem(index++, element));
+            items.Add(ToItem(intake, index++, element));
         }
 
         var outcomes = await intake.SubmitAsync(creditor, items, cancellationToken);
@@ -189,19 +185,22 @@ public static class CasesApi
         context.RequestServices.GetRequiredService<IGrainFactory>()
             .Reference<ICaseGrain>(GrainKeys.Compose(CreditorKeyFilter.CreditorOf(context), reference));
 
-    private static IntakeItem ToItem(int index, JsonElement element)
-    {
-        try
+    /// <summary>One case read and validated; anything unexpected in doing so is this item's failure, not the request's.</summary>
+    private static IntakeItem ToItem(CaseIntake intake, int index, JsonElement element) =>
+        intake.Prepare(index, () =>
         {
-            var input = CaseJson.Read(element);
+            var (input, problems) = CaseJson.Read(element);
+            if (problems.Count > 0)
+            {
+                return new IntakeItem(index, Reference(input), null, problems);
+            }
+
             var (draft, errors) = CaseValidation.Validate(input, FieldNames.Json, decimalComma: false);
-            return new IntakeItem(index, draft?.Reference ?? input.Reference, draft, errors);
-        }
-        catch (FormatException error)
-        {
-            return new IntakeItem(index, null, null, [new FieldError("$", error.Message)]);
-        }
-    }
+            return new IntakeItem(index, draft?.Reference ?? Reference(input), draft, errors);
+        });
+
+    /// <summary>The reference as the sender gave it, to name the item in the answer, if it is one that can be shown.</summary>
+    private static string? Reference(CaseInput input) => input.Reference is { Length: <= 64 } r ? r : null;
 
     private static async Task<JsonDocument> ParseJson(HttpRequest request, long limit, CancellationToken cancellationToken)
     {

@@ -1,47 +1,64 @@
 using System.Text;
+using Recouvrement.Api.Cases;
 
 namespace Recouvrement.Api.Imports;
 
-/// <summary>One record of a CSV file: the line it starts on, its fields, and whether that line was valid UTF-8.</summary>
-public sealed record CsvRecord(int Line, IReadOnlyList<string> Fields, bool InvalidEncoding);
+/// <summary>
+/// One record of a CSV file: the line it starts on, its cells (the first <see cref="InputLimits.MaxCsvColumns"/> + 1
+/// of them at most), how many cells it has in all, whether its lines were valid UTF-8, and whether it ended inside a
+/// quoted cell that was never closed.
+/// </summary>
+public sealed record CsvRecord(int Line, IReadOnlyList<string> Fields, int FieldCount, bool InvalidEncoding, bool OpenQuote);
 
 /// <summary>
-/// Reads a creditor's CSV file (RFC 4180 quoting, ',' or ';' chosen from the header, UTF-8 with or without BOM).
-/// It works line by line on bytes so that one badly encoded line is reported on its own and the rest is kept.
+/// Reads a creditor's CSV file (RFC 4180 quoting, ',' or ';' chosen from the header, UTF-8 with or without BOM; a
+/// line ends at LF or CRLF). It works line by line on bytes so that one badly encoded line is reported on its own and
+/// the rest is kept, and it keeps what one record can cost bounded: a record keeps at most one cell more than a file
+/// may have columns, and a quoted cell goes on over a line break only while it is within the field limit, so that a
+/// quote left open costs its own line and not the rest of the file.
 /// </summary>
 public static class CsvCaseFile
 {
     private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private static readonly UTF8Encoding Lenient = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
 
-    public static (char Delimiter, IReadOnlyList<CsvRecord> Records) Read(ReadOnlySpan<byte> content)
+    /// <summary>The records of the file, at most <paramref name="maxRecords"/>; <c>More</c> says that the file goes on past them.</summary>
+    public static (char Delimiter, IReadOnlyList<CsvRecord> Records, bool More) Read(ReadOnlySpan<byte> content, int maxRecords = int.MaxValue)
     {
         if (content.StartsWith("\uFEFF"u8))
         {
             content = content[3..];
         }
 
-        var lines = PhysicalLines(content);
-        var delimiter = lines.Count == 0 ? ',' : ChooseDelimiter(lines[0].Text);
+        var position = 0;
+        var number = 0;
+        var delimiter = content.IsEmpty ? ',' : ChooseDelimiter(NextLine(content, ref position, ref number).Text);
+        position = 0;
+        number = 0;
         var records = new List<CsvRecord>();
-        var index = 0;
-        while (index < lines.Count)
+        var field = new StringBuilder();
+        while (position < content.Length)
         {
-            var start = lines[index];
-            if (start.Text.Length == 0)
+            var start = number + 1;
+            var (text, invalid) = NextLine(content, ref position, ref number);
+            var afterStart = position;
+            if (text.Length == 0)
             {
-                index++;
                 continue;
             }
 
+            if (records.Count == maxRecords)
+            {
+                return (delimiter, records, true);
+            }
+
             var fields = new List<string>();
-            var field = new StringBuilder();
+            var count = 0;
             var quoted = false;
-            var invalid = false;
+            var open = false;
+            field.Clear();
             while (true)
             {
-                var (_, text, bad) = lines[index];
-                invalid |= bad;
                 for (var i = 0; i < text.Length; i++)
                 {
                     var c = text[i];
@@ -67,8 +84,7 @@ public static class CsvCaseFile
                     }
                     else if (c == delimiter)
                     {
-                        fields.Add(field.ToString());
-                        field.Clear();
+                        Keep(fields, field, ref count);
                     }
                     else
                     {
@@ -76,48 +92,71 @@ public static class CsvCaseFile
                     }
                 }
 
-                index++;
-                if (!quoted || index >= lines.Count)
+                if (!quoted)
                 {
                     break;
                 }
 
+                if (position >= content.Length || InputLimits.TooLong(field.ToString()))
+                {
+                    open = true;
+                    break;
+                }
+
                 field.Append('\n'); // a quoted field goes on over the line break
+                var (next, bad) = NextLine(content, ref position, ref number);
+                text = next;
+                invalid |= bad;
             }
 
-            fields.Add(field.ToString());
-            records.Add(new CsvRecord(start.Number, fields, invalid));
+            if (open)
+            {
+                // The quote is taken for a mistake: this record is its first line alone, and reading goes on after it.
+                records.Add(new CsvRecord(start, fields, count, invalid, OpenQuote: true));
+                position = afterStart;
+                number = start;
+                continue;
+            }
+
+            Keep(fields, field, ref count);
+            records.Add(new CsvRecord(start, fields, count, invalid, OpenQuote: false));
         }
 
-        return (delimiter, records);
+        return (delimiter, records, false);
     }
 
-    private static List<(int Number, string Text, bool InvalidEncoding)> PhysicalLines(ReadOnlySpan<byte> content)
+    private static void Keep(List<string> fields, StringBuilder field, ref int count)
     {
-        var lines = new List<(int, string, bool)>();
-        var number = 0;
-        while (content.Length > 0)
+        count++;
+        if (fields.Count <= InputLimits.MaxCsvColumns)
         {
-            number++;
-            var end = content.IndexOf((byte)'\n');
-            var line = end < 0 ? content : content[..end];
-            content = end < 0 ? [] : content[(end + 1)..];
-            if (line.Length > 0 && line[^1] == (byte)'\r')
-            {
-                line = line[..^1];
-            }
-
-            try
-            {
-                lines.Add((number, Strict.GetString(line), false));
-            }
-            catch (DecoderFallbackException)
-            {
-                lines.Add((number, Lenient.GetString(line), true));
-            }
+            fields.Add(field.ToString());
         }
 
-        return lines;
+        field.Clear();
+    }
+
+    /// <summary>The line that starts at <paramref name="position"/>, without its LF or CRLF, decoded; moves past it.</summary>
+    private static (string Text, bool InvalidEncoding) NextLine(ReadOnlySpan<byte> content, ref int position, ref int number)
+    {
+        number++;
+        var rest = content[position..];
+        var end = rest.IndexOf((byte)'\n');
+        var line = end < 0 ? rest : rest[..end];
+        position += end < 0 ? rest.Length : end + 1;
+        if (line.Length > 0 && line[^1] == (byte)'\r')
+        {
+            line = line[..^1];
+        }
+
+        try
+        {
+            return (Strict.GetString(line), false);
+        }
+        catch (DecoderFallbackException)
+        {
+            return (Lenient.GetString(line), true);
+        }
     }
 
     private static char ChooseDelimiter(string header) =>

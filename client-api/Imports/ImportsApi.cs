@@ -43,21 +43,31 @@ public static class ImportsApi
         }
 
         var body = await RequestBody.ReadAsync(context.Request, BodyLimit, cancellationToken);
-        var (delimiter, records) = CsvCaseFile.Read(body);
+        var (delimiter, records, more) = CsvCaseFile.Read(body, MaxLines + 1);
         if (records.Count == 0)
         {
             return Problems.BadRequest("the file is empty: a header line is expected");
         }
 
-        if (records.Count - 1 > MaxLines)
+        if (more)
         {
-            return Problems.TooLarge($"a file holds at most {MaxLines} lines; this one has {records.Count - 1}: split it");
+            return Problems.TooLarge($"a file holds at most {MaxLines} lines; this one has more: split it");
         }
 
         var header = records[0];
         if (header.InvalidEncoding)
         {
             return Problems.BadRequest("line 1 (the header) is not valid UTF-8: save the file as UTF-8");
+        }
+
+        if (header.FieldCount > InputLimits.MaxCsvColumns)
+        {
+            return Problems.BadRequest($"a file has at most {InputLimits.MaxCsvColumns} columns; this header has {header.FieldCount}: nothing was imported");
+        }
+
+        if (header.OpenQuote || header.Fields.Any(InputLimits.TooLong))
+        {
+            return Problems.BadRequest($"the header has a quoted name left open or a name of more than {InputLimits.MaxFieldBytes} bytes: nothing was imported");
         }
 
         var names = header.Fields.Select(f => f.Trim().ToLowerInvariant()).ToList();
@@ -73,7 +83,7 @@ public static class ImportsApi
 
         var warnings = names.Select((n, i) => (n, i)).Where(x => !Columns.Contains(x.n))
             .Select(x => new ImportWarning(1, header.Fields[x.i], "unknown column, ignored")).ToList();
-        var items = records.Skip(1).Select(r => ToItem(r, names)).ToList();
+        var items = records.Skip(1).Select(r => intake.Prepare(r.Line, () => ToItem(r, names))).ToList();
         var outcomes = await intake.SubmitAsync(CreditorKeyFilter.CreditorOf(context), items, cancellationToken);
         var results = outcomes.Select(o => new LineResult(o.Position, o.Reference, o.Status, o.Errors)).ToList();
         return TypedResults.Ok(new ImportResult(results.Count,
@@ -90,16 +100,35 @@ public static class ImportsApi
             return i >= 0 && i < record.Fields.Count ? record.Fields[i] : null;
         }
 
-        var reference = Cell("reference")?.Trim();
+        var reference = Cell("reference")?.Trim() is { Length: <= 64 } shown ? shown : null;
         if (record.InvalidEncoding)
         {
             return new IntakeItem(record.Line, reference, null, [new FieldError("line", "not valid UTF-8: save the file as UTF-8")]);
         }
 
-        if (record.Fields.Count != names.Count)
+        if (record.OpenQuote)
+        {
+            return new IntakeItem(record.Line, reference, null, [new FieldError("line",
+                $"a quoted cell is not closed (or goes on over a line break past {InputLimits.MaxFieldBytes} bytes): this line was read alone, the next line on its own")]);
+        }
+
+        if (record.FieldCount > InputLimits.MaxCsvColumns)
         {
             return new IntakeItem(record.Line, reference, null,
-                [new FieldError("line", $"{record.Fields.Count} fields where the header has {names.Count} columns")]);
+                [new FieldError("line", $"{record.FieldCount} fields: a line has at most {InputLimits.MaxCsvColumns}")]);
+        }
+
+        if (record.FieldCount != names.Count)
+        {
+            return new IntakeItem(record.Line, reference, null,
+                [new FieldError("line", $"{record.FieldCount} fields where the header has {names.Count} columns")]);
+        }
+
+        var tooLong = record.Fields.Select((cell, i) => (cell, i)).Where(x => InputLimits.TooLong(x.cell))
+            .Select(x => new FieldError(names[x.i].Length > 0 ? names[x.i] : $"column {x.i + 1}", InputLimits.FieldTooLong)).ToList();
+        if (tooLong.Count > 0)
+        {
+            return new IntakeItem(record.Line, reference, null, tooLong);
         }
 
         var input = new CaseInput(Cell("reference"), Cell("amount"), Cell("currency"), Cell("issued_on"), Cell("due_on"), Cell("label"),

@@ -16,6 +16,9 @@ public static class StripeWebhook
 {
     private const int MaxBody = 1024 * 1024;
 
+    /// <summary>Stripe's header is a timestamp and a few signatures, some 200 characters; anything much longer is not Stripe's.</summary>
+    private const int MaxSignatureHeader = 4096;
+
     public static WebApplication MapStripeWebhook(this WebApplication app)
     {
         app.MapPost("/webhooks/stripe", Receive).WithTags("Webhooks").DisableAntiforgery();
@@ -28,7 +31,7 @@ public static class StripeWebhook
     /// </summary>
     public static bool Valid(string secret, string? header, ReadOnlySpan<byte> body, DateTimeOffset now, TimeSpan tolerance)
     {
-        if (string.IsNullOrEmpty(secret) || string.IsNullOrEmpty(header))
+        if (string.IsNullOrEmpty(secret) || string.IsNullOrEmpty(header) || header.Length > MaxSignatureHeader)
         {
             return false;
         }
@@ -60,7 +63,8 @@ public static class StripeWebhook
             }
         }
 
-        if (timestamp is not { } at || (now - DateTimeOffset.FromUnixTimeSeconds(at)).Duration() > tolerance || signatures.Count == 0)
+        // Compared in seconds, not as instants: a timestamp past the year 9999 is a valid long but no DateTimeOffset.
+        if (timestamp is not { } at || Math.Abs(now.ToUnixTimeSeconds() - at) > tolerance.TotalSeconds || signatures.Count == 0)
         {
             return false;
         }
@@ -87,32 +91,71 @@ public static class StripeWebhook
             return TypedResults.Problem("the Stripe-Signature header is missing, wrong or too old", statusCode: StatusCodes.Status400BadRequest, title: "Bad signature");
         }
 
-        using var json = JsonDocument.Parse(body);
+        using var json = ParseOrNull(body);
+        if (json is null)
+        {
+            return TypedResults.Problem("the body is not a JSON event", statusCode: StatusCodes.Status400BadRequest, title: "Bad request");
+        }
+
         var root = json.RootElement;
-        var type = root.TryGetProperty("type", out var t) ? t.GetString() : null;
+        var type = StringOf(root, "type");
         if (type is not ("checkout.session.completed" or "checkout.session.async_payment_succeeded")
-            || !root.TryGetProperty("data", out var data) || !data.TryGetProperty("object", out var session))
+            || root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("data", out var data)
+            || data.ValueKind != JsonValueKind.Object || !data.TryGetProperty("object", out var session) || session.ValueKind != JsonValueKind.Object)
         {
             return TypedResults.Ok();
         }
 
-        if (session.TryGetProperty("payment_status", out var status) && status.GetString() != "paid")
+        if (session.TryGetProperty("payment_status", out _) && StringOf(session, "payment_status") != "paid")
         {
             return TypedResults.Ok(); // a delayed payment method: async_payment_succeeded will follow
         }
 
         var metadata = session.TryGetProperty("metadata", out var m) && m.ValueKind == JsonValueKind.Object ? m : default;
-        var debtor = metadata.ValueKind == JsonValueKind.Object && metadata.TryGetProperty("debtor", out var d) ? d.GetString() : null;
-        var items = CheckoutPayments.Parse(metadata.ValueKind == JsonValueKind.Object && metadata.TryGetProperty("cases", out var c) ? c.GetString() : null);
-        var id = session.TryGetProperty("id", out var sid) ? sid.GetString() : null;
+        var debtor = StringOf(metadata, "debtor");
+        var items = CheckoutPayments.Parse(StringOf(metadata, "cases"));
+        var id = StringOf(session, "id");
         if (debtor is null || items is null || id is null || debtor.Split('/').Length != 2)
         {
             return TypedResults.Ok(); // not one of ours
         }
 
-        var currency = session.TryGetProperty("currency", out var cur) && cur.GetString() is { Length: 3 } code ? code : "eur";
-        var created = root.TryGetProperty("created", out var when) && when.TryGetInt64(out var unix) ? DateTimeOffset.FromUnixTimeSeconds(unix) : time.GetUtcNow();
+        var currency = StringOf(session, "currency") is { Length: 3 } code ? code : "eur";
+        var created = root.TryGetProperty("created", out var when) && when.ValueKind == JsonValueKind.Number && when.TryGetInt64(out var unix)
+            && unix is >= 0 and <= MaxUnixSeconds ? DateTimeOffset.FromUnixTimeSeconds(unix) : time.GetUtcNow();
         await CheckoutPayments.RecordAsync(grains, debtor, items, currency, id, "card", DateOnly.FromDateTime(created.UtcDateTime));
         return TypedResults.Ok();
+    }
+
+    private const long MaxUnixSeconds = 253_402_300_799; // 9999-12-31T23:59:59Z
+
+    private static JsonDocument? ParseOrNull(byte[] body)
+    {
+        try
+        {
+            return JsonDocument.Parse(body);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A string property, or null when it is absent, of another type or not valid Unicode: a signed event of an unknown shape is ignored, never a 500.</summary>
+    private static string? StringOf(JsonElement parent, string name)
+    {
+        if (parent.ValueKind != JsonValueKind.Object || !parent.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 }

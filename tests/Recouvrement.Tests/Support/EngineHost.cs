@@ -28,7 +28,7 @@ public class EngineHost : IAsyncLifetime
     /// <summary>More command-line settings, for hosts that need them (a scaled clock, say).</summary>
     protected virtual IEnumerable<string> ExtraArgs => [];
 
-    /// <summary>Changes to the host's builder before the engine is added (a logging provider, say).</summary>
+    /// <summary>Changes to the host's builder before the engine is added (a logging provider, a grain call filter, say).</summary>
     protected virtual void Customize(WebApplicationBuilder builder)
     {
     }
