@@ -78,16 +78,16 @@ public sealed class ClusterTls
     /// <summary>True when <paramref name="peer"/> chains to one of <see cref="Authorities"/> and is valid now.</summary>
     public bool IsIssuedByCluster(X509Certificate2 peer, X509Chain? presented = null)
     {
-        using var chain = NewChain(presented);
+        using var chain = NewChain(presented, CheckRevocation);
         return chain.Build(peer);
     }
 
-    private X509Chain NewChain(X509Chain? presented)
+    private X509Chain NewChain(X509Chain? presented, bool checkRevocation)
     {
         var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(Authorities);
-        chain.ChainPolicy.RevocationMode = CheckRevocation ? X509RevocationMode.Online : X509RevocationMode.NoCheck;
+        chain.ChainPolicy.RevocationMode = checkRevocation ? X509RevocationMode.Online : X509RevocationMode.NoCheck;
         chain.ChainPolicy.DisableCertificateDownloads = true;
         chain.ChainPolicy.VerificationTime = _time.GetUtcNow().UtcDateTime;
         if (presented is not null)
@@ -127,7 +127,8 @@ public sealed class ClusterTls
             }
         }
 
-        using var chain = NewChain(null);
+        // Revocation of our own certificate is for the peers to find out; a start must not hang on a CRL download.
+        using var chain = NewChain(null, checkRevocation: false);
         if (!chain.Build(Certificate))
         {
             var reasons = string.Join("; ", chain.ChainStatus.Select(s => s.StatusInformation.Trim()).Where(s => s.Length > 0).Distinct());
@@ -188,8 +189,9 @@ public sealed class ClusterTls
 
             return loaded;
         }
-        catch (CryptographicException e)
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
         {
+            // ArgumentException: a key that is not the certificate's.
             throw Fail($"{Key("CertificatePemPath")} ({certificatePath}) and {Key("KeyPemPath")} ({keyPath}) cannot be read as a PEM certificate and its private key: {e.Message}", e);
         }
     }

@@ -1,5 +1,7 @@
+using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
+using Orleans.Connections.Security;
 using Recouvrement.Api.Hosting;
 using Recouvrement.Silo.Hosting;
 using Recouvrement.Tests.Support;
@@ -132,6 +134,29 @@ public sealed class ClusterTlsSettingsTests : IDisposable
     }
 
     [Fact]
+    public void An_encrypted_PEM_key_is_opened_with_the_certificate_password()
+    {
+        var (certificate, key) = _certificates.IssuePem(_cluster, "api", Password);
+
+        var tls = ClusterTls.Load(new() { CertificatePemPath = certificate, KeyPemPath = key, CertificatePassword = Password, CaCertificatePath = _cluster.Path }, ClusterTlsRole.Client, TimeProvider.System);
+        var failure = Assert.Throws<InvalidOperationException>(() => ClusterTls.Load(new() { CertificatePemPath = certificate, KeyPemPath = key, CaCertificatePath = _cluster.Path }, ClusterTlsRole.Client, TimeProvider.System));
+
+        Assert.True(tls!.Certificate.HasPrivateKey);
+        Assert.StartsWith($"Cluster TLS: Recouvrement:Cluster:Tls:CertificatePemPath ({certificate}) and Recouvrement:Cluster:Tls:KeyPemPath ({key}) cannot be read", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_PEM_key_that_is_not_the_certificate_s_is_refused()
+    {
+        var (certificate, _) = _certificates.IssuePem(_cluster, "api");
+        var (_, otherKey) = _certificates.IssuePem(_cluster, "silo");
+
+        var failure = Fails(new() { CertificatePemPath = certificate, KeyPemPath = otherKey, CaCertificatePath = _cluster.Path });
+
+        Assert.StartsWith($"Cluster TLS: Recouvrement:Cluster:Tls:CertificatePemPath ({certificate}) and Recouvrement:Cluster:Tls:KeyPemPath ({otherKey}) cannot be read", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_PKCS12_and_a_PEM_certificate_together_are_refused()
     {
         var pfx = _certificates.IssuePfx(_cluster, "silo", Password);
@@ -153,6 +178,23 @@ public sealed class ClusterTlsSettingsTests : IDisposable
         Assert.False(tls.IsIssuedByCluster(Peer(_other)));
         Assert.False(tls.IsIssuedByCluster(Peer(_cluster, validFrom: TimeSpan.FromDays(-10), validFor: TimeSpan.FromDays(9))));
         Assert.False(tls.IsIssuedByCluster(_other.Certificate));
+    }
+
+    [Fact]
+    public void Orleans_is_told_to_require_a_peer_certificate_both_ways_and_to_judge_it_by_the_cluster_CA_alone()
+    {
+        var certificate = _certificates.IssuePfx(_cluster, "silo", Password);
+        var tls = ClusterTls.Load(new() { CertificatePath = certificate, CertificatePassword = Password, CaCertificatePath = _cluster.Path }, ClusterTlsRole.Silo, TimeProvider.System)!;
+        var orleans = new TlsOptions();
+
+        tls.Configure(orleans);
+
+        Assert.Same(tls.Certificate, orleans.LocalCertificate);
+        Assert.Equal(RemoteCertificateMode.RequireCertificate, orleans.RemoteCertificateMode);
+        Assert.Equal(RemoteCertificateMode.RequireCertificate, orleans.ClientCertificateMode);
+        // The platform's chain errors (our CA is in no system store) and name mismatches (peers are IPs) do not decide.
+        Assert.True(orleans.RemoteCertificateValidation!(Peer(_cluster), null, SslPolicyErrors.RemoteCertificateChainErrors | SslPolicyErrors.RemoteCertificateNameMismatch));
+        Assert.False(orleans.RemoteCertificateValidation(Peer(_other), null, SslPolicyErrors.None));
     }
 
     [Fact]

@@ -9,7 +9,8 @@ namespace Recouvrement.Tests.Integration;
 /// <summary>
 /// Two silo processes and the API process on one PostgreSQL, every one with <c>Recouvrement:Cluster:Tls</c> and
 /// certificates of a CA made for the test: the silos join each other and the API reaches them over mutual TLS, while an
-/// API process whose certificate another CA issued, or one without TLS, is refused by the silos.
+/// API process whose certificate another CA issued, or one without TLS, and a silo with another CA's certificate are
+/// refused by the silos.
 /// </summary>
 [Collection(ProcessTests.Name)]
 public sealed class ClusterTlsTests
@@ -78,11 +79,11 @@ public sealed class ClusterTlsTests
             Assert.Equal(0, Refusals(siloLogs));
 
             // An API process presenting another CA's certificate, then one without TLS at all: the silos refuse each.
+            // Each is stopped before the next starts, since it keeps retrying (and being refused) while it runs.
             foreach (var (name, environment) in new[] { ("intruder", intruder), ("plaintext", shared) })
             {
                 var before = Refusals(siloLogs);
-                var refused = SiloProcess.Launch(FreePort.Next(), environment, Log(name), "Recouvrement.ClientApi.dll");
-                processes.Add(refused);
+                await using var refused = SiloProcess.Launch(FreePort.Next(), environment, Log(name), "Recouvrement.ClientApi.dll");
                 await Eventually.True(() => Refusals(siloLogs) > before, TimeSpan.FromSeconds(60), $"a silo to refuse the TLS handshake of the {name} API process");
                 using var refusedClient = Client(refused.Address);
                 Assert.False(await Answers(refusedClient, "/health/ready"), $"the {name} API process reports itself ready");
@@ -94,6 +95,20 @@ public sealed class ClusterTlsTests
                 Assert.NotEqual(HttpStatusCode.Created, attempt);
                 Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/v1/cases/TLS-{name}")).StatusCode);
             }
+
+            // A silo with the intruder's certificate must reach every active silo on the silo port before it joins.
+            var refusedBefore = Refusals(siloLogs);
+            var intruderSiloLog = Log("intruder-silo");
+            await using (SiloProcess.Launch(FreePort.Next(), SiloProcess.WithClusterPorts(intruder), intruderSiloLog))
+            {
+                await Eventually.True(
+                    () => File.Exists(intruderSiloLog) && File.ReadAllText(intruderSiloLog).Contains("Failed to get ping responses from 2 of 2 active silos", StringComparison.Ordinal),
+                    TimeSpan.FromSeconds(120), "the intruding silo to find it cannot reach the active silos");
+            }
+
+            Assert.True(Refusals(siloLogs) > refusedBefore, "the silos refused the intruding silo's TLS handshake");
+            Assert.Equal(2, await database.CountAsync("SELECT count(*) FROM orleans_membership WHERE status = 3"));
+            Assert.Equal(42.50m, (await client.GetFromJsonAsync<JsonObject>("/api/v1/cases/TLS-1"))!["balance"]!.GetValue<decimal>());
         }
         finally
         {

@@ -43,15 +43,20 @@ public sealed class TestCertificates : IDisposable
         return path;
     }
 
-    /// <summary>A node certificate issued by <paramref name="issuer"/>, written as <c>{name}.crt</c> and <c>{name}.key</c> (PEM).</summary>
-    public (string Certificate, string Key) IssuePem(Authority issuer, string name)
+    /// <summary>
+    /// A node certificate issued by <paramref name="issuer"/>, written as <c>{name}.crt</c> and <c>{name}.key</c> (PEM),
+    /// the key encrypted with <paramref name="password"/> when one is given.
+    /// </summary>
+    public (string Certificate, string Key) IssuePem(Authority issuer, string name, string? password = null)
     {
         using var certificate = Issue(issuer, name, null, null, null);
         var certificatePath = Path.Combine(Folder, $"{name}.crt");
         var keyPath = Path.Combine(Folder, $"{name}.key");
         File.WriteAllText(certificatePath, certificate.ExportCertificatePem());
         using var key = certificate.GetECDsaPrivateKey()!;
-        File.WriteAllText(keyPath, key.ExportPkcs8PrivateKeyPem());
+        File.WriteAllText(keyPath, password is null
+            ? key.ExportPkcs8PrivateKeyPem()
+            : key.ExportEncryptedPkcs8PrivateKeyPem(password, new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, 100_000)));
         return (certificatePath, keyPath);
     }
 
