@@ -37,9 +37,9 @@ public sealed class ClusterTlsOptions
     /// </summary>
     public bool CheckRevocation { get; set; }
 
-    /// <summary>True when any file or password is given: TLS is then wanted, and the setting must be complete.</summary>
+    /// <summary>True when any key is given: TLS is then wanted, and the setting must be complete.</summary>
     public bool IsSet =>
         !string.IsNullOrWhiteSpace(CertificatePath) || !string.IsNullOrWhiteSpace(CertificatePemPath) ||
         !string.IsNullOrWhiteSpace(KeyPemPath) || !string.IsNullOrWhiteSpace(CaCertificatePath) ||
-        !string.IsNullOrEmpty(CertificatePassword);
+        !string.IsNullOrEmpty(CertificatePassword) || CheckRevocation;
 }

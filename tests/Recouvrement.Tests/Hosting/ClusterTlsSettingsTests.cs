@@ -63,6 +63,14 @@ public sealed class ClusterTlsSettingsTests : IDisposable
     }
 
     [Fact]
+    public void Asking_for_revocation_checks_alone_is_half_a_setting()
+    {
+        var failure = Fails(new() { CheckRevocation = true });
+
+        Assert.StartsWith("Cluster TLS: no certificate", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_certificate_file_that_is_not_there_is_named()
     {
         var failure = Fails(new() { CertificatePath = Path.Combine(_certificates.Folder, "missing.pfx"), CaCertificatePath = _cluster.Path });
