@@ -23,6 +23,11 @@ public static class ClusterClientHosting
                 options.Invariant = "Npgsql";
                 options.ConnectionString = connectionString;
             });
+            if (ClusterTls.FromConfiguration(builder.Configuration, ClusterTlsRole.Client, TimeProvider.System) is { } tls)
+            {
+                // The gateway asks for our certificate; we accept the silo's only if the cluster's CA issued it.
+                client.UseTls(tls.Certificate, tls.Configure);
+            }
         });
         return builder;
     }

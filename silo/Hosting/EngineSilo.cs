@@ -3,6 +3,7 @@ using Npgsql;
 using Orleans.Configuration;
 using Orleans.Reminders;
 using Orleans.Storage;
+using Recouvrement.Api.Hosting;
 using Recouvrement.Hosting;
 
 namespace Recouvrement.Silo.Hosting;
@@ -85,6 +86,12 @@ public static class EngineSilo
             // Batches of new cases are written in one transaction into the same tables (see PostgresCaseBulkStore).
             silo.Services.AddSingleton<Recouvrement.Cases.ICaseBulkStore>(sp =>
                 ActivatorUtilities.CreateInstance<Storage.PostgresCaseBulkStore>(sp, new Storage.BulkStoreTarget(sp.GetRequiredService<NpgsqlDataSource>(), adoNetName)));
+        }
+
+        if (ClusterTls.FromConfiguration(configuration, ClusterTlsRole.Silo, TimeProvider.System) is { } tls)
+        {
+            // Silo-to-silo and gateway connections both ways: each end presents its certificate and checks the other's.
+            silo.UseTls(tls.Certificate, tls.Configure);
         }
 
         // Grain state is stored in Orleans' compact binary format, versioned by the [Id] of each field.

@@ -48,6 +48,30 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>Starts the silo, or with <paramref name="assembly"/> <c>Recouvrement.ClientApi.dll</c> the API process alone.</summary>
     public static async Task<SiloProcess> StartAsync(int httpPort, IReadOnlyDictionary<string, string> environment, string logFile, string assembly = "Recouvrement.Silo.dll")
     {
+        var started = Launch(httpPort, environment, logFile, assembly);
+        using var http = new HttpClient { BaseAddress = started.Address };
+        await Eventually.Get(async () =>
+        {
+            if (started.HasExited)
+            {
+                throw new InvalidOperationException($"the silo exited with code {started._process.ExitCode}; see {logFile}");
+            }
+
+            try
+            {
+                return (await http.GetAsync("/openapi/v1.json")).IsSuccessStatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, ready => ready, TimeSpan.FromSeconds(90), $"the silo to answer HTTP on port {httpPort} (log: {logFile})");
+        return started;
+    }
+
+    /// <summary>Starts the process and returns at once, without waiting for it to answer (for one that must not get ready).</summary>
+    public static SiloProcess Launch(int httpPort, IReadOnlyDictionary<string, string> environment, string logFile, string assembly = "Recouvrement.Silo.dll")
+    {
         var silo = Path.Combine(AppContext.BaseDirectory, assembly);
         var start = new ProcessStartInfo("dotnet", [silo, $"--urls=http://127.0.0.1:{httpPort}"])
         {
@@ -66,26 +90,10 @@ public sealed class SiloProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var address = new Uri($"http://127.0.0.1:{httpPort}");
-        using var http = new HttpClient { BaseAddress = address };
-        await Eventually.Get(async () =>
-        {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"the silo exited with code {process.ExitCode}; see {logFile}");
-            }
-
-            try
-            {
-                return (await http.GetAsync("/openapi/v1.json")).IsSuccessStatusCode;
-            }
-            catch (HttpRequestException)
-            {
-                return false;
-            }
-        }, ready => ready, TimeSpan.FromSeconds(90), $"the silo to answer HTTP on port {httpPort} (log: {logFile})");
-        return new SiloProcess(process, address);
+        return new SiloProcess(process, new Uri($"http://127.0.0.1:{httpPort}"));
     }
+
+    public bool HasExited => _process.HasExited;
 
     /// <summary>SIGTERM, as an orchestrator stops a pod: the silo drains and exits; returns its exit code.</summary>
     public async Task<int> StopGracefullyAsync(TimeSpan deadline)
