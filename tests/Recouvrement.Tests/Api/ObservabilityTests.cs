@@ -15,7 +15,8 @@ public sealed class ObservabilityTests(EngineHost host) : IClassFixture<EngineHo
         using var client = host.Client(key: null);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
         var ready = await Eventually.Get(() => client.GetAsync("/health/ready"), r => r.StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(30), "the silo to be ready");
-        Assert.Equal("Healthy", await ready.Content.ReadAsStringAsync());
+        Assert.Equal("application/json", ready.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(("Healthy", "Healthy"), (await Readiness.Check(client, "silo"), await Readiness.Check(client, "database")));
     }
 
     [Fact]

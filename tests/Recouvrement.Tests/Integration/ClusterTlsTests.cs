@@ -66,13 +66,13 @@ public sealed class ClusterTlsTests
             foreach (var member in processes)
             {
                 using var http = new HttpClient { BaseAddress = member.Address };
-                Assert.Equal("Healthy", await http.GetStringAsync("/health/ready"));
+                Assert.Equal("Healthy", await Readiness.Check(http, "silo"));
             }
 
             var apiProcess = await SiloProcess.StartAsync(FreePort.Next(), api, Log("api"), "Recouvrement.ClientApi.dll");
             processes.Add(apiProcess);
             using var client = Client(apiProcess.Address);
-            Assert.Equal("Healthy", await client.GetStringAsync("/health/ready"));
+            Assert.Equal("Healthy", await Readiness.Check(client, "cluster"));
             await ApiCases.Create(client, "TLS-1", "TLS-D1");
             var created = await client.GetFromJsonAsync<JsonObject>("/api/v1/cases/TLS-1");
             Assert.Equal(42.50m, created!["balance"]!.GetValue<decimal>());

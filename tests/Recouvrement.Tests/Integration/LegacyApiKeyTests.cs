@@ -18,7 +18,7 @@ public sealed class LegacyApiKeyTests
 
     private sealed class DurableHost(string connectionString) : EngineHost
     {
-        protected override IEnumerable<string> ExtraArgs => [$"--ConnectionStrings:Recouvrement={connectionString}"];
+        protected override IEnumerable<string> ExtraArgs => DurableArgs(connectionString);
     }
 
     private static async Task<T> WithHost<T>(string connectionString, Func<EngineHost, Task<T>> use)

@@ -25,6 +25,18 @@ public class EngineHost : IAsyncLifetime
 
     public string LettersFolder => Path.Combine(OutboxFolder, "letters");
 
+    /// <summary>
+    /// The settings of a host on PostgreSQL: the database, and the outbox folder and sandbox checkout allowed on purpose
+    /// with a signing key, as the production guard asks.
+    /// </summary>
+    public static IEnumerable<string> DurableArgs(string connectionString) =>
+    [
+        $"--ConnectionStrings:Recouvrement={connectionString}",
+        "--Recouvrement:Channels:Outbox=true",
+        "--Recouvrement:Payments:Sandbox=true",
+        $"--Recouvrement:PaymentLinks:SigningKey={SiloProcess.SigningKey}",
+    ];
+
     /// <summary>More command-line settings, for hosts that need them (a scaled clock, say).</summary>
     protected virtual IEnumerable<string> ExtraArgs => [];
 
