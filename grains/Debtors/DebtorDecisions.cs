@@ -36,7 +36,7 @@ public static partial class DebtorDecisions
         {
             Details = details,
             OpenCases = state.OpenCases.Contains(caseReference) ? state.OpenCases : state.OpenCases.Add(caseReference),
-            SmsOptOutAt = state.Details?.Phone == details.Phone ? state.SmsOptOutAt : null,
+            SmsOptOutAt = SamePhone(state.Details?.Phone, details.Phone) ? state.SmsOptOutAt : null,
             ForgetAt = null,
         };
     }
@@ -122,10 +122,14 @@ public static partial class DebtorDecisions
         {
             Details = corrected,
             CorrectedFrom = state.CorrectedFrom ?? d,
-            SmsOptOutAt = corrected.Phone == d.Phone ? state.SmsOptOutAt : null,
+            SmsOptOutAt = SamePhone(corrected.Phone, d.Phone) ? state.SmsOptOutAt : null,
             Changes = changes.Count > MaxChanges ? changes.RemoveRange(0, changes.Count - MaxChanges) : changes,
         };
     }
+
+    /// <summary>Whether two phone numbers are the same line, however written: a STOP holds for the line, not for its spelling.</summary>
+    public static bool SamePhone(string? a, string? b) =>
+        a == b || (a is not null && b is not null && PhoneNumberFormat.ToE164(a) is { } e164 && e164 == PhoneNumberFormat.ToE164(b));
 
     /// <summary>How many of the debtor's own corrections the state keeps: a link holder cannot grow it without bound.</summary>
     public const int MaxChanges = 50;

@@ -23,4 +23,18 @@ public sealed class DebtorDecisionsTests
         Assert.Equal("marie59@example.org", state.Details!.Email);
         Assert.Equal("marie.durand@example.org", state.CorrectedFrom!.Email); // what the creditor fed, kept once
     }
+
+    [Theory]
+    [InlineData("06 12 34 56 78", true)]
+    [InlineData("+33 6 12 34 56 78", true)]
+    [InlineData("+33612345678", true)]
+    [InlineData("06 11 22 33 44", false)]
+    public void A_correction_to_the_same_line_however_written_keeps_the_stop(string phone, bool keptStop)
+    {
+        var stopped = DebtorDecisions.OptOut(Attached(), "+33612345678", optedOut: true, Tuesday10);
+
+        var corrected = DebtorDecisions.Correct(stopped, null, phone, null, Tuesday10.AddHours(1));
+
+        Assert.Equal(keptStop, corrected.SmsOptOutAt is not null);
+    }
 }
