@@ -16,6 +16,7 @@ namespace Recouvrement.Tests.Api;
 /// item of a batch and every line of a file must have exactly one result at its position, every item left valid must
 /// be created, and the engine must still be healthy afterwards.
 /// </summary>
+[Collection(Integration.ProcessTests.Name)] // it takes both cores for half a minute: alone, it stretches no other test's deadlines
 public sealed class IntakeFuzzTests(EngineHost host, ITestOutputHelper output) : IClassFixture<EngineHost>
 {
     /// <summary>The run's seed; <c>RECOUVREMENT_FUZZ_SEED</c> changes it, <c>RECOUVREMENT_FUZZ_INPUTS</c> the number of requests.</summary>
