@@ -21,7 +21,7 @@ public static partial class CaseDecisions
     public static DateOnly PrescriptionOn(CaseState state)
     {
         var from = state.AcknowledgedAt is { } at ? ParisTime.DateOf(at) : state.Draft!.DueOn;
-        return from.AddYears(state.Draft!.Debtor.Kind == DebtorKind.Consumer ? 2 : 5);
+        return Prescription.On(from, state.Draft!.Debtor.Kind);
     }
 
     /// <summary>When an open case must be escalated or closed at the latest, or null when nothing runs any more.</summary>
