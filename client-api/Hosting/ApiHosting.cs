@@ -14,6 +14,7 @@ using Recouvrement.Api.Imports;
 using Recouvrement.Api.Letters;
 using Recouvrement.Api.Payments;
 using Recouvrement.Api.Policy;
+using Recouvrement.Api.ReadSide;
 using Recouvrement.Api.Settings;
 using Recouvrement.Api.Webhooks;
 
@@ -41,6 +42,9 @@ public static class ApiHosting
         services.ConfigureHttpJsonOptions(options => Configure(options.SerializerOptions));
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddSingleton<CaseIntake>();
+        // The read side: a silo registers its own first (in memory when embedded); the API tier alone reads PostgreSQL.
+        services.TryAddSingleton<IEventLog>(sp => new PostgresEventLog(sp.GetRequiredService<Npgsql.NpgsqlDataSource>(), ServiceId(sp)));
+        services.TryAddSingleton<ICaseSummaryReader>(sp => new PostgresCaseSummaryReader(sp.GetRequiredService<Npgsql.NpgsqlDataSource>(), ServiceId(sp)));
         services.AddSingleton<CreditorKeyFilter>();
         services.AddSingleton<OperatorKeyFilter>();
         services.AddSingleton(TimeProvider.System);
@@ -69,6 +73,9 @@ public static class ApiHosting
         return services;
     }
 
+    private static string ServiceId(IServiceProvider services) =>
+        services.GetRequiredService<IOptions<Orleans.Configuration.ClusterOptions>>().Value.ServiceId;
+
     /// <summary>
     /// camelCase fields, snake_case enum values (<c>formal_notice</c>, <c>on_hold</c>), money with two decimals, and a key
     /// sent twice in one object refused (which of the two was meant cannot be known).
@@ -92,6 +99,8 @@ public static class ApiHosting
         api.MapAdminApi();
         var creditor = api.MapGroup(string.Empty).AddEndpointFilter<CreditorKeyFilter>().RequireRateLimiting(FailedAuthenticationLimit.Name);
         creditor.MapCasesApi();
+        creditor.MapCaseListApi();
+        creditor.MapEventsApi();
         creditor.MapImportsApi();
         creditor.MapDebtorsApi();
         creditor.MapPolicyApi();

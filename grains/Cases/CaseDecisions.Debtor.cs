@@ -210,6 +210,12 @@ public static partial class CaseDecisions
         return Applied(after, new WithdrawFromDebtor(Settled: false), Arm(after, NextPlanEvent(after)));
     }
 
+    /// <summary>What the case does next and when: a plan's instalment notice or check, or the schedule's next step; nothing once it stopped.</summary>
+    public static (DateTimeOffset? At, string? Action) Next(CaseState state) =>
+        state.Status == CaseStatus.PaymentPlan && NextPlanEvent(state) is { } planned
+            ? (planned, PlanAction(state))
+            : state.NextStepAt is { } at && state.Status.AcceptsReminders() ? (at, state.NextAction ?? "none") : (null, null);
+
     /// <summary>What the plan's next event does, as the API spells it.</summary>
     public static string PlanAction(CaseState state) =>
         state.Plan is { } plan && plan.Reminded <= plan.Honoured ? "instalment_notice" : "instalment_check";

@@ -219,6 +219,11 @@ public sealed partial class DebtorGrain(
 
         var (creditorId, reference) = GrainKeys.Split(Key);
         files.EraseDebtor(creditorId, reference);
+        if (ServiceProvider.GetService<Events.ICaseSummaryWriter>() is { } readModel)
+        {
+            await readModel.EraseDebtorAsync(creditorId, reference);
+        }
+
         await Persist(DebtorDecisions.CompleteErasure(state.State, by, cases, clock.GetUtcNow()));
         LogErased(logger, Key, by);
         return state.State.Erasure!;
@@ -341,12 +346,17 @@ public sealed partial class DebtorGrain(
         }
     }
 
+    /// <summary>Writes the new state with the events of the change (IEventSource), in one transaction; the events are then let go.</summary>
     private async Task Persist(DebtorState next)
     {
         if (!ReferenceEquals(next, state.State))
         {
-            state.State = next;
+            state.State = DebtorFacts.Stamp(state.State, next, GrainKeys.Split(Key).CreditorId, clock.GetUtcNow());
             await state.WriteStateAsync();
+            if (!state.State.NewEvents.IsEmpty)
+            {
+                state.State = state.State with { NewEvents = [] };
+            }
         }
     }
 

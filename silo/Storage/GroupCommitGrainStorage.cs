@@ -78,7 +78,8 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IAsyncDispo
         }
 
         int? expected = string.IsNullOrWhiteSpace(grainState.ETag) ? null : int.Parse(grainState.ETag, System.Globalization.CultureInfo.InvariantCulture);
-        var write = new PendingWrite(table.Row(stateName, grainId, grainState), expected);
+        var events = grainState.State is Recouvrement.Hosting.IEventSource source ? source.NewEvents : [];
+        var write = new PendingWrite(table.Row(stateName, grainId, grainState), expected, events);
         var version = await queue.EnqueueAsync(write);
         if (version is null)
         {
@@ -134,6 +135,9 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IAsyncDispo
             }
         }
 
+        // The events of the writes that succeeded, in the same transaction: a change and its events are stored together or not at all.
+        var events = Enumerable.Range(0, batch.Count).Where(i => versions[i] is not null).SelectMany(i => batch[i].Events).ToList();
+        await EventRows.InsertAsync(connection, transaction, serviceId, events);
         await transaction.CommitAsync();
         return versions;
     }
@@ -147,7 +151,8 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IAsyncDispo
         }
     }
 
-    private sealed record PendingWrite(GrainStateRow Row, int? Expected);
+    /// <summary>A state to write, at the version it was read, and the events of its change (stored in the same transaction).</summary>
+    private sealed record PendingWrite(GrainStateRow Row, int? Expected, IReadOnlyList<Recouvrement.Events.EngineEvent> Events);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A group commit of {Count} grain state writes failed; each grain gets the error")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception, int count);

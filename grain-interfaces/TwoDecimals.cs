@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Recouvrement.Api.Hosting;
+namespace Recouvrement;
 
 /// <summary>
 /// Decimals written with at least two decimals (<c>42.50</c>, not <c>42.5</c>), whatever form the input had: every
