@@ -9,7 +9,7 @@ namespace Recouvrement.Cases;
 public sealed partial class CaseGrain(
     [PersistentState("case", StorageNames.Default)] IPersistentState<CaseState> state,
     [FromKeyedServices(EngineClock.Key)] TimeProvider clock,
-    ILogger<CaseGrain> logger) : Grain, ICaseGrain, IRemindable, IIncomingGrainCallFilter
+    ILogger<CaseGrain> logger) : Grain, ICaseGrain, IRemindable, IWrittenByBulkIntake
 {
     public const string NextStepReminder = "next-step";
 
@@ -25,17 +25,7 @@ public sealed partial class CaseGrain(
 
     private IDebtorGrain Debtor => GrainFactory.Reference<IDebtorGrain>(GrainKeys.Compose(CreditorId, state.State.Draft!.Debtor.Reference));
 
-    /// <summary>
-    /// An activation that found no record reads again before each call: bulk intake may have written this case
-    /// since (see <see cref="ICaseBulkStore"/>), and a second creation over it would be refused by storage.
-    /// </summary>
-    public async Task Invoke(IIncomingGrainCallContext context)
-    {
-        await emptyRecord.ReadAgainBeforeCall();
-        await context.Invoke();
-    }
-
-    private readonly EmptyRecordCheck<CaseState> emptyRecord = new(state);
+    Orleans.Core.IStorage IWrittenByBulkIntake.BulkWrittenRecord => state;
 
     public async Task<CaseCreation> Create(CaseDraft draft)
     {

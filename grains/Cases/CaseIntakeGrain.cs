@@ -6,7 +6,9 @@ namespace Recouvrement.Cases;
 /// <summary>
 /// Creates a batch of new cases with one write for all of them (<see cref="ICaseBulkStore"/>), deciding each
 /// one exactly as its grain would (<see cref="CaseDecisions"/>), so that a case created here and a case created
-/// by its grain are the same bytes in the same tables.
+/// by its grain are the same bytes in the same tables, and are scheduled alike: a first step due before the
+/// reminder service reads the new rows is named to be woken at once (<see cref="BulkCreation.WakeNow"/>), as a
+/// grain's own timer takes a step due within a minute (<see cref="Hosting.ReminderAlarm"/>).
 /// </summary>
 [StatelessWorker]
 public sealed partial class CaseIntakeGrain(
@@ -14,32 +16,39 @@ public sealed partial class CaseIntakeGrain(
     [FromKeyedServices(EngineClock.Key)] TimeProvider clock,
     ILogger<CaseIntakeGrain> logger) : Grain, ICaseIntakeGrain
 {
-    public async Task<bool[]> CreateNew(string creditorId, IReadOnlyList<CaseDraft> drafts)
+    public async Task<BulkCreation> CreateNew(string creditorId, IReadOnlyList<CaseDraft> drafts)
     {
         var created = new bool[drafts.Count];
         if (!store.Enabled || drafts.Count == 0)
         {
-            return created;
+            return new BulkCreation(created, []);
         }
 
         var policy = await GrainFactory.Reference<ICreditorGrain>(creditorId).GetPolicy();
         var now = clock.GetUtcNow();
         var earliest = now + store.ReminderLead;
         var cases = new List<NewCaseRow>(drafts.Count);
+        var soon = new HashSet<int>();
         for (var i = 0; i < drafts.Count; i++)
         {
             var decision = CaseDecisions.Decide(new CaseState(), new OpenCase(drafts[i]), now, policy);
             if (decision.Outcome == CaseActionOutcome.Applied && FirstWake(decision) is { } wake)
             {
-                // A first step already due fires once the reminder service has surely seen the row.
+                // The reminder service may not read a new row before this is due, and skips a first tick already
+                // past: the row is set where it surely fires (the backup), and the case is woken at once.
+                if (wake < earliest)
+                {
+                    soon.Add(i);
+                }
+
                 cases.Add(new NewCaseRow(i, GrainKeys.Compose(creditorId, drafts[i].Reference), decision.State,
-                    GrainKeys.Compose(creditorId, drafts[i].Debtor.Reference), wake > earliest ? wake : earliest));
+                    GrainKeys.Compose(creditorId, drafts[i].Debtor.Reference), wake < earliest ? earliest : wake));
             }
         }
 
         if (cases.Count == 0)
         {
-            return created;
+            return new BulkCreation(created, []);
         }
 
         var debtors = cases
@@ -58,7 +67,7 @@ public sealed partial class CaseIntakeGrain(
         }
 
         LogStored(logger, creditorId, stored.Count, drafts.Count);
-        return created;
+        return new BulkCreation(created, [.. stored.Where(soon.Contains).Order()]);
     }
 
     /// <summary>The first reminder's time when creating the case asks for nothing but attaching and one reminder.</summary>

@@ -33,6 +33,7 @@ public static class EngineServices
         services.TryAddSingleton<Debtors.DispatchSlots>();
         services.TryAddSingleton<Debtors.DispatchRunner>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IIncomingGrainCallFilter, FailedCallDropsActivation>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IIncomingGrainCallFilter, BulkIntakeReread>());
         services.TryAddSingleton<Cases.ICaseBulkStore, Cases.NoBulkStore>();
 
         services.TryAddSingleton<OutboxFolderChannel>();

@@ -102,22 +102,10 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IAsyncDispo
         await using var transaction = await connection.BeginTransactionAsync();
         if (updates.Count > 0)
         {
-            await using var update = new NpgsqlCommand($"""
-                UPDATE orleans_grain_state AS s
-                SET payload = u.payload, census_label = u.label, version = s.version + 1, modified_on = now()
-                FROM unnest(@types, @keys, @id_hashes, @type_hashes, @payloads, @labels, @slots, @versions)
-                     AS u(grain_type, grain_key, id_hash, type_hash, payload, label, slot, expected)
-                WHERE {GrainStateTable.KeyMatch}
-                  AND s.version = u.expected
-                RETURNING u.slot, s.version
-                """, connection, transaction);
-            table.AddRows(update, [.. updates.Select(i => batch[i].Row)]);
-            update.Parameters.Add(new NpgsqlParameter<int[]>("slots", [.. updates]));
-            update.Parameters.Add(new NpgsqlParameter<int[]>("versions", [.. updates.Select(i => batch[i].Expected!.Value)]));
-            await using var reader = await update.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
+            var updated = await table.UpdateAsync(connection, transaction, [.. updates.Select(i => (batch[i].Row, batch[i].Expected!.Value))], CancellationToken.None);
+            for (var n = 0; n < updates.Count; n++)
             {
-                versions[reader.GetInt32(0)] = reader.GetInt32(1);
+                versions[updates[n]] = updated[n];
             }
         }
 
