@@ -75,10 +75,8 @@ public sealed partial class CaseIntake(IGrainFactory grains, ILogger<CaseIntake>
     }
 
     /// <summary>
-    /// The items the bulk intake created. A chunk that fails writes nothing, so its items fall to their grains. Right
-    /// after a chunk's commit, its cases whose first step is due before the reminder service reads their rows are
-    /// woken, <see cref="Parallelism"/> at once: a case fed in bulk takes its first step when the same case fed
-    /// through its grain would, whose own timer takes a step due at once (docs/architecture.md, "The bulk path").
+    /// The items the bulk intake created. A chunk that fails writes nothing, so its items fall to their grains. The
+    /// silo wakes the created cases whose first step is already due (docs/architecture.md, "The bulk path").
     /// </summary>
     private async Task<List<IntakeItem>> CreateInBulk(string creditorId, IReadOnlyList<IntakeItem> firsts, CancellationToken cancellationToken)
     {
@@ -86,7 +84,7 @@ public sealed partial class CaseIntake(IGrainFactory grains, ILogger<CaseIntake>
         foreach (var chunk in firsts.Chunk(BulkChunk))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            BulkCreation answer;
+            bool[] answer;
             try
             {
                 answer = await grains.GetGrain<ICaseIntakeGrain>(0).CreateNew(creditorId, [.. chunk.Select(i => i.Draft!)]);
@@ -97,27 +95,11 @@ public sealed partial class CaseIntake(IGrainFactory grains, ILogger<CaseIntake>
                 continue;
             }
 
-            created.AddRange(chunk.Where((_, n) => answer.Created[n]));
-            await WakeAsync(creditorId, [.. answer.WakeNow.Select(n => chunk[n])], cancellationToken);
+            created.AddRange(chunk.Where((_, n) => answer[n]));
         }
 
         return created;
     }
-
-    /// <summary>Wakes cases the bulk intake created; one whose wake-up fails is left to its reminder row, due a little later.</summary>
-    private Task WakeAsync(string creditorId, IReadOnlyList<IntakeItem> items, CancellationToken cancellationToken) =>
-        Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (item, _) =>
-        {
-            try
-            {
-                await grains.Reference<ICaseGrain>(GrainKeys.Compose(creditorId, item.Draft!.Reference)).WakeUp();
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                // Only the type: the case is stored, and its reminder row takes the step should nothing else.
-                LogWakeFailed(logger, creditorId, item.Position, exception.GetType().FullName);
-            }
-        });
 
     /// <summary>One case through its grain. Total: whatever the grain or the cluster throws is this item's <c>failed</c> outcome.</summary>
     private async Task<IntakeOutcome> CreateOne(string creditorId, IntakeItem item, CancellationToken cancellationToken)
@@ -151,9 +133,6 @@ public sealed partial class CaseIntake(IGrainFactory grains, ILogger<CaseIntake>
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Bulk intake failed for creditor {CreditorId} on {Count} cases; they go through their grains")]
     private static partial void LogBulkFailed(ILogger logger, Exception exception, string creditorId, int count);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Waking case of creditor {CreditorId}, item {Position}, after bulk intake failed ({ExceptionType}); its reminder row takes the first step a little later")]
-    private static partial void LogWakeFailed(ILogger logger, string creditorId, int position, string? exceptionType);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Case creation failed for creditor {CreditorId}, item {Position}")]
     private static partial void LogFailed(ILogger logger, Exception exception, string creditorId, int position);

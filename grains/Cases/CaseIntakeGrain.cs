@@ -6,22 +6,23 @@ namespace Recouvrement.Cases;
 /// <summary>
 /// Creates a batch of new cases with one write for all of them (<see cref="ICaseBulkStore"/>), deciding each
 /// one exactly as its grain would (<see cref="CaseDecisions"/>), so that a case created here and a case created
-/// by its grain are the same bytes in the same tables, and are scheduled alike: a first step due before the
-/// reminder service reads the new rows is named to be woken at once (<see cref="BulkCreation.WakeNow"/>), as a
-/// grain's own timer takes a step due within a minute (<see cref="Hosting.ReminderAlarm"/>).
+/// by its grain are the same bytes in the same tables, with the same events, and are scheduled alike: a first step
+/// due before the reminder service reads the new rows is taken at once (<see cref="CaseWakeups"/>), as a grain's own
+/// timer takes a step due within a minute (<see cref="Hosting.ReminderAlarm"/>).
 /// </summary>
 [StatelessWorker]
 public sealed partial class CaseIntakeGrain(
     ICaseBulkStore store,
+    CaseWakeups wakeups,
     [FromKeyedServices(EngineClock.Key)] TimeProvider clock,
     ILogger<CaseIntakeGrain> logger) : Grain, ICaseIntakeGrain
 {
-    public async Task<BulkCreation> CreateNew(string creditorId, IReadOnlyList<CaseDraft> drafts)
+    public async Task<bool[]> CreateNew(string creditorId, IReadOnlyList<CaseDraft> drafts)
     {
         var created = new bool[drafts.Count];
         if (!store.Enabled || drafts.Count == 0)
         {
-            return new BulkCreation(created, []);
+            return created;
         }
 
         var policy = await GrainFactory.Reference<ICreditorGrain>(creditorId).GetPolicy();
@@ -31,9 +32,12 @@ public sealed partial class CaseIntakeGrain(
         var soon = new HashSet<int>();
         for (var i = 0; i < drafts.Count; i++)
         {
-            var decision = CaseDecisions.Decide(new CaseState(), new OpenCase(drafts[i]), now, policy);
+            var open = new OpenCase(drafts[i]);
+            var decision = CaseDecisions.Decide(new CaseState(), open, now, policy);
             if (decision.Outcome == CaseActionOutcome.Applied && FirstWake(decision) is { } wake)
             {
+                // The creation's events go in the same transaction as the rows, as a grain's write carries them.
+                var state = CaseFacts.Stamp(new CaseState(), decision.State, open, creditorId, now);
                 // The reminder service may not read a new row before this is due, and skips a first tick already
                 // past: the row is set where it surely fires (the backup), and the case is woken at once.
                 if (wake < earliest)
@@ -41,14 +45,14 @@ public sealed partial class CaseIntakeGrain(
                     soon.Add(i);
                 }
 
-                cases.Add(new NewCaseRow(i, GrainKeys.Compose(creditorId, drafts[i].Reference), decision.State,
+                cases.Add(new NewCaseRow(i, GrainKeys.Compose(creditorId, drafts[i].Reference), state,
                     GrainKeys.Compose(creditorId, drafts[i].Debtor.Reference), wake < earliest ? earliest : wake));
             }
         }
 
         if (cases.Count == 0)
         {
-            return new BulkCreation(created, []);
+            return created;
         }
 
         var debtors = cases
@@ -66,8 +70,9 @@ public sealed partial class CaseIntakeGrain(
             Hosting.EngineMetrics.CaseEntered(CaseStatus.Active);
         }
 
+        wakeups.Enqueue(stored.Where(soon.Contains).Select(i => GrainKeys.Compose(creditorId, drafts[i].Reference)));
         LogStored(logger, creditorId, stored.Count, drafts.Count);
-        return new BulkCreation(created, [.. stored.Where(soon.Contains).Order()]);
+        return created;
     }
 
     /// <summary>The first reminder's time when creating the case asks for nothing but attaching and one reminder.</summary>

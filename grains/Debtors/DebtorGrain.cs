@@ -27,12 +27,11 @@ public sealed partial class DebtorGrain(
     MessageFiles files,
     IOptions<ContactOptions> options,
     IOptions<RetentionOptions> retention,
-    ILogger<DebtorGrain> logger) : Grain, IDebtorGrain, IRemindable, IIncomingGrainCallFilter
+    ILogger<DebtorGrain> logger) : Grain, IDebtorGrain, IRemindable, IWrittenByBulkIntake
 {
     internal const string DispatchReminder = "dispatch";
     internal const string RetentionReminder = "retention";
 
-    private readonly EmptyRecordCheck<DebtorState> emptyRecord = new(state);
     private string? key;
     private ReminderAlarm? alarm;
     private ReminderAlarm? forget;
@@ -62,15 +61,7 @@ public sealed partial class DebtorGrain(
         return Task.CompletedTask;
     });
 
-    /// <summary>
-    /// An activation that found no record reads again before each call: bulk intake may have written this debtor
-    /// since (see <see cref="Cases.ICaseBulkStore"/>), and acting on the empty state would lose it.
-    /// </summary>
-    public async Task Invoke(IIncomingGrainCallContext context)
-    {
-        await emptyRecord.ReadAgainBeforeCall();
-        await context.Invoke();
-    }
+    Orleans.Core.IStorage IWrittenByBulkIntake.BulkWrittenRecord => state;
 
     public async Task Attach(string caseReference, DebtorDetails details)
     {

@@ -27,6 +27,7 @@ public sealed partial class PostgresCaseBulkStore : ICaseBulkStore
     private readonly GrainStateTable table;
     private readonly ReminderTableRows reminders;
     private readonly ILogger<PostgresCaseBulkStore> logger;
+    private readonly string serviceId;
 
     public PostgresCaseBulkStore(
         BulkStoreTarget target,
@@ -39,7 +40,7 @@ public sealed partial class PostgresCaseBulkStore : ICaseBulkStore
     {
         dataSource = target.DataSource;
         this.grains = grains;
-        var serviceId = cluster.Value.ServiceId;
+        serviceId = cluster.Value.ServiceId;
         table = new GrainStateTable(storageOptions.Get(target.ProviderName), serviceId, target.ProviderName, serializer);
         reminders = new ReminderTableRows(serviceId);
         this.logger = logger;
@@ -95,6 +96,9 @@ public sealed partial class PostgresCaseBulkStore : ICaseBulkStore
 
         await reminders.UpsertAsync(connection, transaction,
             [.. accepted.Select(c => new ReminderRow(caseRows[c.Index].GrainId, CaseGrain.NextStepReminder, c.FirstWake.UtcDateTime, CaseGrain.RetryPeriod))], cancellationToken);
+
+        // The creations' events (and read-model rows) in the same transaction, as a grain's own write stores them.
+        await EventRows.InsertAsync(connection, transaction, serviceId, [.. accepted.SelectMany(c => c.State.NewEvents)], cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return accepted.Select(c => c.Index).ToHashSet();
     }
