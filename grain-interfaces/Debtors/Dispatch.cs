@@ -1,5 +1,4 @@
 using Recouvrement.Cases;
-using Recouvrement.Creditors;
 
 namespace Recouvrement.Debtors;
 
@@ -12,18 +11,14 @@ public sealed record InFlightMessage(
     [property: Id(3)] IReadOnlyList<ContactRequest> Requests);
 
 /// <summary>
-/// The messages of one step of a debtor's dispatch, already written as in flight, with what is needed to write them:
-/// the debtor's details, the creditor's name and settings, the payment link and the engine time of the dispatch.
+/// The messages of one step of a debtor's dispatch, already written as in flight, with what is needed to write them
+/// that the debtor holds: its details, and the engine time of the dispatch.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("rc.DispatchBatch")]
 public sealed record DispatchBatch(
     [property: Id(0)] int Round,
     [property: Id(1)] IReadOnlyList<InFlightMessage> Messages,
     [property: Id(2)] DebtorDetails Debtor,
-    [property: Id(3)] string CreditorId,
-    [property: Id(4)] string CreditorName,
-    [property: Id(5)] CreditorSettings Settings,
-    [property: Id(6)] string Link,
     [property: Id(7)] DateTimeOffset Now);
 
 /// <summary>What became of one message of a <see cref="DispatchBatch"/>.</summary>

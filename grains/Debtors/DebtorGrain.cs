@@ -2,8 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Recouvrement.Hosting;
-using Recouvrement.Messaging;
-using Recouvrement.Payments;
 
 namespace Recouvrement.Debtors;
 
@@ -23,55 +21,32 @@ public sealed partial class DebtorGrain(
     [PersistentState("debtor", StorageNames.Default)] IPersistentState<DebtorState> state,
     [FromKeyedServices(EngineClock.Key)] TimeProvider clock,
     DispatchRunner runner,
-    PaymentLinks links,
-    MessageFiles files,
+    DebtorTraces traces,
     IOptions<ContactOptions> options,
     IOptions<RetentionOptions> retention,
     ILogger<DebtorGrain> logger) : Grain, IDebtorGrain, IRemindable, IWrittenByBulkIntake
 {
-    internal const string DispatchReminder = "dispatch";
-    internal const string RetentionReminder = "retention";
-
+    private readonly DispatchRounds rounds = new();
     private string? key;
-    private ReminderAlarm? alarm;
-    private ReminderAlarm? forget;
+    private DebtorTimers? timers;
     private PhoneIndex? phones;
-    private bool dispatching;
-    private bool dispatchAgain;
-    private int rounds;
-    private DispatchProgress? round;
-    private DispatchBatch? batch;
+    private DebtorCases? cases;
 
     private string Key => key ??= this.GetPrimaryKeyString();
 
     private ContactOptions Options => options.Value;
 
-    private ReminderAlarm Alarm => alarm ??= new(this, DispatchReminder, DebtorDecisions.RetryPeriod, clock, () =>
-    {
-        StartDispatch(orAfterTheCurrentOne: true);
-        return Task.CompletedTask;
-    });
+    private DebtorTimers Timers => timers ??= new(new(this, clock, runner, Key), new(this, GrainFactory, Key, clock, () => state.State, logger));
 
     private PhoneIndex Phones => phones ??= new(GrainFactory, Key, Options, clock, logger);
 
-    /// <summary>The retention timer: once the last case settled and the period ran, the debtor's personal data is erased.</summary>
-    private ReminderAlarm Forget => forget ??= new(this, RetentionReminder, TimeSpan.FromDays(1), clock, () =>
-    {
-        ForgetIfDue();
-        return Task.CompletedTask;
-    });
+    private DebtorCases Cases => cases ??= new(GrainFactory, Key);
 
     Orleans.Core.IStorage IWrittenByBulkIntake.BulkWrittenRecord => state;
 
-    public async Task Attach(string caseReference, DebtorDetails details)
-    {
-        var waitedToForget = state.State.ForgetAt is not null;
-        await Persist(DebtorDecisions.Attach(state.State, caseReference, details));
-        if (waitedToForget && state.State.ForgetAt is null)
-        {
-            await Forget.StopAsync();
-        }
-    }
+    public Task<DebtorView?> Get() => Task.FromResult(DebtorDecisions.View(state.State));
+
+    public Task Attach(string caseReference, DebtorDetails details) => Persist(DebtorDecisions.Attach(state.State, caseReference, details));
 
     public async Task<bool> RequestContact(ContactRequest request)
     {
@@ -80,177 +55,61 @@ public sealed partial class DebtorGrain(
             return false;
         }
 
-        var (next, moved) = DebtorDecisions.Queue(state.State, request, clock.GetUtcNow(), Options);
+        var (next, _) = DebtorDecisions.Queue(state.State, request, clock.GetUtcNow(), Options);
         if (!ReferenceEquals(next, state.State))
         {
             // The phone is registered for STOP and START replies as soon as an SMS is planned, when the case steps,
             // rather than in the send window, where every debtor due at its opening competes for the silo.
-            next = await Phones.Register(next, smsPlanned: request.Channels.Contains(Channel.Sms));
-            if (moved is { } at)
-            {
-                await Alarm.SetAsync(at);
-            }
-
-            await Persist(next);
+            await Persist(await Phones.Register(next, smsPlanned: request.Channels.Contains(Channel.Sms)));
         }
 
         return true;
     }
 
-    public async Task Withdraw(string caseReference, bool caseIsSettled)
-    {
-        var after = DebtorDecisions.Withdraw(state.State, caseReference, caseIsSettled, clock.GetUtcNow(), retention.Value);
-        if (!ReferenceEquals(after, state.State))
-        {
-            if (after.ForgetAt is { } forgetAt && forgetAt != state.State.ForgetAt)
-            {
-                await Forget.SetAsync(forgetAt);
-            }
+    public Task Withdraw(string caseReference, bool caseIsSettled) =>
+        Persist(DebtorDecisions.Withdraw(state.State, caseReference, caseIsSettled, clock.GetUtcNow(), retention.Value));
 
-            await Persist(after);
-            if (after.DispatchAt is null)
-            {
-                await Alarm.StopAsync();
-            }
-        }
-    }
+    public Task<bool> CorrectDetails(string? email, string? phone, PostalAddress? address) =>
+        Changed(DebtorDecisions.Correct(state.State, email, phone, address, clock.GetUtcNow()));
 
-    public Task<DebtorView?> Get() => Task.FromResult(DebtorDecisions.View(state.State));
-
-    public async Task<bool> CorrectDetails(string? email, string? phone, PostalAddress? address)
-    {
-        var before = state.State;
-        await Persist(DebtorDecisions.Correct(before, email, phone, address, clock.GetUtcNow()));
-        return !ReferenceEquals(before, state.State);
-    }
+    public Task<bool> SetSmsOptOut(string phone, bool optedOut) => Changed(DebtorDecisions.OptOut(state.State, phone, optedOut, clock.GetUtcNow()));
 
     public async Task RecordDelivery(DeliveryReport report)
     {
-        var after = DebtorDecisions.Delivery(state.State, report, Options);
-        if (!ReferenceEquals(after, state.State))
+        if (await Changed(DebtorDecisions.Delivery(state.State, report, Options)))
         {
-            await Persist(after);
             LogFeedback(logger, report.MessageId, report.Channel, report.Outcome);
             EngineMetrics.FeedbackReceived(report.Channel, report.Outcome);
         }
     }
 
-    public async Task<bool> SetSmsOptOut(string phone, bool optedOut)
-    {
-        var before = state.State;
-        await Persist(DebtorDecisions.OptOut(before, phone, optedOut, clock.GetUtcNow()));
-        return !ReferenceEquals(before, state.State);
-    }
-
     /// <summary>
-    /// A tick only starts the dispatch, which waits for a slot and runs outside this grain's turns; it is answered at
-    /// once. The reminder, moved or removed only at the round's end, still covers a silo that dies before it.
+    /// A dispatch tick only starts the dispatch, which waits for a slot and runs outside this grain's turns; it is
+    /// answered at once. The reminder, moved or removed only at the round's end, still covers a silo that dies before it.
     /// </summary>
-    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    public Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        switch (reminderName)
+        if (reminderName == DispatchWakeup.Reminder)
         {
-            case DispatchReminder:
-                StartDispatch(orAfterTheCurrentOne: false);
-                break;
-            case RetentionReminder when state.State.ForgetAt is null:
-                await Forget.StopAsync();
-                break;
-            case RetentionReminder:
-                ForgetIfDue();
-                break;
+            Timers.Dispatch.Ticked();
         }
-    }
 
-    /// <summary>The erasure runs outside this grain's turns, as an API request's does (<see cref="DebtorErasure"/>).</summary>
-    private void ForgetIfDue()
-    {
-        if (state.State is { ForgetAt: { } at, OpenCases.IsEmpty: true, Details: not null } && at <= clock.GetUtcNow())
-        {
-            var (creditorId, reference) = GrainKeys.Split(Key);
-            var grains = GrainFactory;
-            _ = Task.Run(async () =>
-            {
-                try
-                {
-                    await DebtorErasure.EraseAsync(grains, creditorId, reference, DebtorErasure.Retention);
-                }
-                catch (Exception e)
-                {
-                    // The retention reminder ticks again the next day.
-                    LogRetentionFailed(logger, e);
-                }
-            });
-        }
+        return reminderName == RetentionTimer.Reminder ? Timers.Retention.Tick() : Task.CompletedTask;
     }
 
     public async Task<IReadOnlyList<string>?> BeginErasure()
     {
         var (after, cases) = DebtorDecisions.BeginErasure(state.State);
-        if (cases is not null)
-        {
-            await Persist(after);
-            if (after.DispatchAt is null)
-            {
-                await Alarm.StopAsync();
-            }
-
-            await Forget.StopAsync();
-        }
-
+        await Persist(after);
         return cases;
     }
 
     public async Task<Erasure> CompleteErasure(string by, int cases)
     {
-        if (state.State.IndexedPhone is { } phone)
-        {
-            await GrainFactory.Reference<IPhoneNumberGrain>(phone).Remove(Key);
-        }
-
-        var (creditorId, reference) = GrainKeys.Split(Key);
-        files.EraseDebtor(creditorId, reference);
-        if (ServiceProvider.GetService<Events.ICaseSummaryWriter>() is { } readModel)
-        {
-            await readModel.EraseDebtorAsync(creditorId, reference);
-        }
-
+        await traces.EraseAsync(Key, state.State.IndexedPhone);
         await Persist(DebtorDecisions.CompleteErasure(state.State, by, cases, clock.GetUtcNow()));
         LogErased(logger, Key, by);
         return state.State.Erasure!;
-    }
-
-    /// <summary>
-    /// One dispatch at a time per activation. A reminder tick during one is answered by it; a wake-up set during one
-    /// (its own next round, due at once) runs right after it.
-    /// </summary>
-    private void StartDispatch(bool orAfterTheCurrentOne)
-    {
-        if (dispatching)
-        {
-            dispatchAgain |= orAfterTheCurrentOne;
-            return;
-        }
-
-        dispatching = true;
-        _ = Dispatch();
-    }
-
-    private async Task Dispatch()
-    {
-        try
-        {
-            do
-            {
-                dispatchAgain = false;
-                await Task.Run(() => runner.RunAsync(Key));
-            }
-            while (dispatchAgain);
-        }
-        finally
-        {
-            dispatching = false;
-        }
     }
 
     public async Task<DispatchBatch?> BeginDispatch()
@@ -262,116 +121,72 @@ public sealed partial class DebtorGrain(
             LogInDoubt(logger, message.MessageId, message.Channel);
         }
 
-        (round, batch) = (null, null);
+        rounds.End();
         var readiness = DebtorDecisions.Readiness(recovered, now);
         if (!readiness.Ready)
         {
-            await Wake(readiness.State, readiness.WakeAt, lost);
+            var planned = state.State.DispatchAt;
+            await Persist(readiness.State, lost);
+            await Timers.Dispatch.NotYetAsync(readiness.WakeAt, planned);
             return null;
         }
 
-        // The current state of every case is checked right before sending: a case paid, held or disputed since it
-        // asked is never reminded.
-        var wanted = new List<ContactRequest>();
-        foreach (var request in readiness.State.Pending)
-        {
-            if (await CaseOf(request.CaseReference).StillWantsContact(request.Stage))
-            {
-                wanted.Add(request);
-            }
-        }
-
-        var step = DebtorDecisions.Begin(readiness.State, wanted, ++rounds, now, Options, Key);
+        var step = rounds.Begin(readiness.State, await Cases.StillWanting(readiness.State.Pending), now, Options, Key);
         if (step.Messages.Count == 0)
         {
             return await Finish(step, now, lost);
         }
 
-        var creditorId = GrainKeys.Split(Key).CreditorId;
-        var (creditor, settings) = await GrainFactory.Reference<ICreditorGrain>(creditorId).GetProfileAndSettings();
-        await Persist(step.State);
-        Notify(lost);
+        await Persist(step.State, lost);
         DelayDeactivation(DebtorDecisions.RetryPeriod);
-        round = step.Progress;
-        batch = new DispatchBatch(round.Round, step.Messages, step.State.Details!, creditorId, creditor?.Name ?? creditorId, settings, links.LinkFor(Key, now), now);
-        return batch;
+        return rounds.Started(step, step.State.Details!, now);
     }
 
     public async Task<DispatchBatch?> RecordSent(int round, IReadOnlyList<SentMessage> sent)
     {
         var now = clock.GetUtcNow();
-        var progress = this.round is { } current && current.Round == round ? current : DispatchProgress.Adopted(round, state.State.DispatchAt ?? now);
-        var step = DebtorDecisions.Record(state.State, progress, sent, now, Options, Key);
-        if (step.Messages.Count == 0 || batch is null)
+        var step = rounds.Record(state.State, round, sent, now, Options, Key);
+        if (rounds.Next(step) is not { } next)
         {
             return await Finish(step, now, []);
         }
 
         await Persist(step.State);
-        this.round = step.Progress;
-        return batch = batch with { Messages = step.Messages };
+        return next;
     }
 
     private async Task<DispatchBatch?> Finish(DispatchStep step, DateTimeOffset now, IReadOnlyList<CaseReceipt> lost)
     {
-        (round, batch) = (null, null);
+        rounds.End();
         var after = DebtorDecisions.Finish(step.State, step.Progress, now, Options);
-        after = await Phones.Register(after, PhoneIndex.Texted(after));
-        await Wake(after, after.DispatchAt, [.. lost, .. step.Progress.Receipts]);
+        await Persist(await Phones.Register(after, PhoneIndex.Texted(after)), [.. lost, .. step.Progress.Receipts]);
         return null;
     }
 
-    /// <summary>Persists the state with its next wake-up (set before the write, removed after it) and confirms contacts to their cases.</summary>
-    private async Task Wake(DebtorState after, DateTimeOffset? at, IReadOnlyList<CaseReceipt> receipts)
+    /// <summary>Persists a decision's state; whether it changed anything.</summary>
+    private async Task<bool> Changed(DebtorState after)
     {
-        if (at is { } wake)
-        {
-            await Alarm.SetAsync(wake);
-        }
-
+        var changed = !ReferenceEquals(after, state.State);
         await Persist(after);
-        Notify(receipts);
-        if (at is null)
-        {
-            await Alarm.StopAsync();
-        }
+        return changed;
     }
 
-    /// <summary>Writes the new state with the events of the change (IEventSource), in one transaction; the events are then let go.</summary>
-    private async Task Persist(DebtorState next)
+    /// <summary>
+    /// Writes the new state with the events of the change (IEventSource) in one transaction, its timers following it
+    /// (<see cref="DebtorTimers"/>), lets the events go, then confirms contacts to their cases.
+    /// </summary>
+    private async Task Persist(DebtorState next, IReadOnlyList<CaseReceipt>? confirmed = null)
     {
-        if (!ReferenceEquals(next, state.State))
+        var before = state.State;
+        if (!ReferenceEquals(next, before))
         {
-            state.State = DebtorFacts.Stamp(state.State, next, GrainKeys.Split(Key).CreditorId, clock.GetUtcNow());
+            await Timers.BeforeWriteAsync(before, next);
+            state.State = DebtorFacts.Stamp(before, next, GrainKeys.Split(Key).CreditorId, clock.GetUtcNow());
             await state.WriteStateAsync();
-            if (!state.State.NewEvents.IsEmpty)
-            {
-                state.State = state.State with { NewEvents = [] };
-            }
+            state.State = state.State.NewEvents.IsEmpty ? state.State : state.State with { NewEvents = [] };
+            await Timers.AfterWriteAsync(before, next);
         }
+
+        Cases.Confirm(confirmed ?? []);
     }
-
-    /// <summary>One-way: the debtor never waits on a case that may be waiting on it; its own contact log is the durable record.</summary>
-    private void Notify(IEnumerable<CaseReceipt> receipts)
-    {
-        foreach (var receipt in receipts)
-        {
-            _ = CaseOf(receipt.CaseReference).ContactMade(receipt.Receipt);
-        }
-    }
-
-    private ICaseGrain CaseOf(string caseReference) =>
-        GrainFactory.Reference<ICaseGrain>(GrainKeys.Compose(GrainKeys.Split(Key).CreditorId, caseReference));
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} by {Channel} was handed over without its answer recorded; it is logged as in doubt and not sent again")]
-    private static partial void LogInDoubt(ILogger logger, string messageId, Channel channel);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The erasure at the end of a debtor's retention period failed; it is tried again the next day")]
-    private static partial void LogRetentionFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Debtor {DebtorKey}: personal data erased, asked by {By}")]
-    private static partial void LogErased(ILogger logger, string debtorKey, string by);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Feedback on message {MessageId} by {Channel}: {Outcome}")]
-    private static partial void LogFeedback(ILogger logger, string messageId, Channel channel, DeliveryOutcome outcome);
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Recouvrement.Calendar;
 using Recouvrement.Hosting;
 using Recouvrement.Messaging;
+using Recouvrement.Payments;
 
 namespace Recouvrement.Debtors;
 
@@ -17,6 +18,7 @@ public sealed partial class DispatchRunner(
     IGrainFactory grains,
     IMessageChannel channel,
     DispatchSlots slots,
+    PaymentLinks links,
     IOptions<AgencyOptions> agency,
     ILogger<DispatchRunner> logger)
 {
@@ -27,12 +29,21 @@ public sealed partial class DispatchRunner(
         {
             var debtor = grains.Reference<IDebtorGrain>(debtorKey);
             var batch = await debtor.BeginDispatch();
+            Sender? sender = null;
             while (batch is { Messages.Count: > 0 })
             {
+                // What every message of the round is written in the name of: the creditor, and the debtor's payment link.
+                if (sender is null)
+                {
+                    var creditorId = GrainKeys.Split(debtorKey).CreditorId;
+                    var (creditor, settings) = await grains.Reference<ICreditorGrain>(creditorId).GetProfileAndSettings();
+                    sender = new Sender(creditorId, creditor?.Name ?? creditorId, settings, links.LinkFor(debtorKey, batch.Now));
+                }
+
                 var sent = new List<SentMessage>(batch.Messages.Count);
                 foreach (var message in batch.Messages)
                 {
-                    sent.Add(new SentMessage(message.MessageId, await Send(batch, message)));
+                    sent.Add(new SentMessage(message.MessageId, await Send(batch, sender, message)));
                 }
 
                 batch = await debtor.RecordSent(batch.Round, sent);
@@ -49,12 +60,12 @@ public sealed partial class DispatchRunner(
         }
     }
 
-    private async Task<SendResult> Send(DispatchBatch batch, InFlightMessage message)
+    private async Task<SendResult> Send(DispatchBatch batch, Sender sender, InFlightMessage message)
     {
         SendResult result;
         try
         {
-            result = await channel.SendAsync(Compose(batch, message));
+            result = await channel.SendAsync(Compose(batch, sender, message));
         }
         catch (Exception e)
         {
@@ -69,25 +80,28 @@ public sealed partial class DispatchRunner(
     }
 
     /// <summary>The message as its channel sends it: text in the debtor's language, the amounts owed today, the letter's parties.</summary>
-    private OutgoingMessage Compose(DispatchBatch batch, InFlightMessage message)
+    private OutgoingMessage Compose(DispatchBatch batch, Sender sender, InFlightMessage message)
     {
         var details = batch.Debtor;
         var today = ParisTime.DateOf(batch.Now);
-        var cases = message.Requests.Select(r => Charges.For(r, details.Kind, batch.Settings, today)).ToList();
+        var cases = message.Requests.Select(r => Charges.For(r, details.Kind, sender.Settings, today)).ToList();
         var kind = MessageComposer.KindOf(message.Requests.Select(r => r.Kind));
         var language = details.MessageLanguage;
         var (subject, body) = MessageComposer.Compose(new MessageInput(
-            message.MessageId, message.Channel, kind, batch.CreditorName, batch.Settings.Address, cases, batch.Link, language,
-            agency.Value, batch.Now, details.Kind == DebtorKind.Business ? batch.Settings.LateInterestRate : null));
+            message.MessageId, message.Channel, kind, sender.CreditorName, sender.Settings.Address, cases, sender.Link, language,
+            agency.Value, batch.Now, details.Kind == DebtorKind.Business ? sender.Settings.LateInterestRate : null));
         return new OutgoingMessage(
-            message.MessageId, batch.CreditorId, details.Reference, message.Channel, kind, message.Recipient, subject, body, batch.Link, cases, batch.Now)
+            message.MessageId, sender.CreditorId, details.Reference, message.Channel, kind, message.Recipient, subject, body, sender.Link, cases, batch.Now)
         {
             Language = language,
             Parties = details.Address is { } address
-                ? new LetterParties(details.Name, details.Kind, address, batch.CreditorName, batch.Settings.Address)
+                ? new LetterParties(details.Name, details.Kind, address, sender.CreditorName, sender.Settings.Address)
                 : null,
         };
     }
+
+    /// <summary>Whose name a round's messages carry, and the link they give.</summary>
+    private sealed record Sender(string CreditorId, string CreditorName, CreditorSettings Settings, string Link);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} by {Channel} for {CaseCount} case(s): {Status} {Code}")]
     private static partial void LogSent(ILogger logger, string messageId, Channel channel, int caseCount, SendStatus status, string? code);

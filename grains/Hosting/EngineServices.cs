@@ -41,6 +41,7 @@ public static class EngineServices
         services.TryAddSingleton(sp => new LetterPdf(sp.GetRequiredService<IOptions<LetterOptions>>().Value));
         services.TryAddSingleton<LetterChannel>();
         services.TryAddSingleton<MessageFiles>();
+        services.TryAddSingleton<Debtors.DebtorTraces>();
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<SendGridOptions>>().Value;

@@ -18,11 +18,15 @@ public sealed class ReminderAlarm(IGrainBase grain, string name, TimeSpan period
 
     private IGrainReminder? handle;
 
+    /// <summary>When this activation last set the alarm for; null once stopped, or before it set it.</summary>
+    public DateTimeOffset? ArmedFor { get; private set; }
+
     /// <summary>Fires at <paramref name="at"/> (at once when it has passed), then every period until <see cref="StopAsync"/>.</summary>
     public async Task SetAsync(DateTimeOffset at)
     {
         var due = at - clock.GetUtcNow();
         handle = await grain.RegisterOrUpdateReminder(name, due > TimeSpan.Zero ? due : period, period);
+        ArmedFor = at;
         if (due < Soon)
         {
             _ = FireAfter(due > TimeSpan.Zero ? due : TimeSpan.Zero);
@@ -54,6 +58,7 @@ public sealed class ReminderAlarm(IGrainBase grain, string name, TimeSpan period
     {
         var known = handle;
         handle = null;
+        ArmedFor = null;
         if (known is not null)
         {
             try
