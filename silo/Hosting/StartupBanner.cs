@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Recouvrement.Access;
 using Recouvrement.Api.Access;
+using Recouvrement.Calendar;
 using Recouvrement.Channels;
 using Recouvrement.Creditors;
 using Recouvrement.Messaging;
@@ -113,7 +114,8 @@ public sealed partial class StartupBanner(
         if (services.GetKeyedService<TimeProvider>(EngineClock.Key) is ScaledTimeProvider clock)
         {
             var speed = configuration.GetSection("Recouvrement:Clock").Get<ClockOptions>()?.Speed ?? 1;
-            lines.Add(string.Create(CultureInfo.InvariantCulture, $"  Engine clock: {speed:0.###} times real time, now {clock.GetUtcNow():yyyy-MM-dd HH:mm} UTC (Recouvrement:Clock)"));
+            // In Paris time, as send windows are.
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"  Engine clock: {speed:0.###} times real time, now {ParisTime.ToParis(clock.GetUtcNow()):dddd yyyy-MM-dd HH:mm} in Paris (Recouvrement:Clock)"));
         }
 
         lines.AddRange(Warnings().Select(warning => "  Warning: " + warning));
