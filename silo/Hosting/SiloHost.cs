@@ -25,6 +25,7 @@ public static class SiloHost
 
     public static WebApplicationBuilder AddRecouvrementSilo(this WebApplicationBuilder builder)
     {
+        builder.AddQuietFrameworkLogs();
         var configuration = builder.Configuration;
         if (string.IsNullOrEmpty(configuration["urls"]))
         {

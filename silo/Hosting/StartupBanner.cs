@@ -1,6 +1,10 @@
+using System.Globalization;
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Recouvrement.Access;
 using Recouvrement.Api.Access;
+using Recouvrement.Calendar;
 using Recouvrement.Channels;
 using Recouvrement.Creditors;
 using Recouvrement.Messaging;
@@ -21,33 +25,37 @@ public sealed class DemoOptions
 }
 
 /// <summary>
-/// Runs once the silo is up: onboards the demo creditor when asked, and says loudly what kind of storage is in use.
+/// Onboards the demo creditor when asked, then, once everything has started, prints what a person needs to begin:
+/// the address, the keys, where messages go, whether anything is durable, the dashboard, and what is missing.
+/// It is the last thing a start prints (the frameworks' information lines start at Warning, see <see cref="FrameworkLogLevels"/>).
 /// </summary>
 public sealed partial class StartupBanner(
-    IGrainFactory grains, IConfiguration configuration, IOptions<DemoOptions> demo, IServiceProvider services, ILogger<StartupBanner> logger) : IHostedService
+    IGrainFactory grains,
+    IConfiguration configuration,
+    IOptions<DemoOptions> demo,
+    IServiceProvider services,
+    IHostApplicationLifetime lifetime,
+    ILogger<StartupBanner> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        ReportChannels();
-        var durable = EngineSilo.IsDurable(configuration);
-        if (!durable)
-        {
-            LogNotDurable(logger);
-            Console.WriteLine("""
+        var demoLine = await OnboardDemoCreditorAsync(cancellationToken);
+        // After every hosted service and the HTTP server: nothing the start prints comes after the banner.
+        lifetime.ApplicationStarted.Register(() => Console.Out.Write(Text(demoLine)));
+    }
 
-                ************************************************************************************
-                *  EMBEDDED MODE: in-memory storage and reminders. NOTHING IS DURABLE: every case, *
-                *  debtor and key is lost when this process stops. Set ConnectionStrings__Recouvrement *
-                *  to a PostgreSQL database for a durable engine.                                  *
-                ************************************************************************************
-                """);
-            Console.WriteLine($"Operator key (Recouvrement:OperatorKey): {configuration["Recouvrement:OperatorKey"]}");
-        }
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>A random operator key for the embedded default when none is configured.</summary>
+    public static string NewOperatorKey() => "op_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+
+    /// <summary>Onboards the demo creditor when there is one, and returns the banner's line about it.</summary>
+    private async Task<string?> OnboardDemoCreditorAsync(CancellationToken cancellationToken)
+    {
         var options = demo.Value;
-        if (durable && string.IsNullOrEmpty(options.ApiKey))
+        if (EngineSilo.IsDurable(configuration) && string.IsNullOrEmpty(options.ApiKey))
         {
-            return;
+            return null;
         }
 
         var key = string.IsNullOrEmpty(options.ApiKey) ? ApiKeys.NewKey() : options.ApiKey;
@@ -68,67 +76,102 @@ public sealed partial class StartupBanner(
             await directory.RefreshAsync(cancellationToken);
         }
 
-        if (string.IsNullOrEmpty(options.ApiKey))
-        {
-            Console.WriteLine($"Demo creditor '{options.CreditorId}' API key: {key}");
-        }
-        else
-        {
-            LogDemoCreditor(logger, options.CreditorId);
-        }
+        return string.IsNullOrEmpty(options.ApiKey)
+            ? $"Demo creditor '{options.CreditorId}' API key: {key}"
+            : $"Demo creditor '{options.CreditorId}': ready with the configured key (Recouvrement:Demo:ApiKey)";
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    private string Text(string? demoLine)
+    {
+        var durable = EngineSilo.IsDurable(configuration);
+        var url = services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? SiloHost.DefaultUrl;
+        var lines = new List<string> { string.Empty };
+        if (!durable)
+        {
+            lines.AddRange(Box(
+                "EMBEDDED MODE: in-memory storage and reminders. NOTHING IS DURABLE: every case,",
+                "debtor and key is lost when this process stops. For a durable engine, set",
+                "ConnectionStrings__Recouvrement to a PostgreSQL database."));
+        }
 
-    /// <summary>Says where each channel's messages go, and what is missing for letters to be lawful and legible.</summary>
-    private void ReportChannels()
+        lines.Add($"Recouvrement is running on {url}");
+        lines.Add(durable ? "  Storage: PostgreSQL, durable" : "  Storage: in memory, not durable (embedded mode)");
+        var operatorKey = configuration["Recouvrement:OperatorKey"];
+        lines.Add(string.IsNullOrEmpty(operatorKey)
+            ? "  Operator key: none, so the admin API and the dashboard are closed (set Recouvrement:OperatorKey)"
+            : durable ? "  Operator key: the configured one (Recouvrement:OperatorKey)" : $"  Operator key (Recouvrement:OperatorKey): {operatorKey}");
+        if (demoLine is not null)
+        {
+            lines.Add("  " + demoLine);
+        }
+
+        lines.AddRange(Channels().Select(line => "  " + line));
+        if (Observability.DashboardEnabled(configuration) && !string.IsNullOrEmpty(operatorKey))
+        {
+            lines.Add($"  Dashboard: {url.TrimEnd('/')}{Observability.DashboardPath} (sign in with any user name and the operator key as password)");
+        }
+
+        if (services.GetKeyedService<TimeProvider>(EngineClock.Key) is ScaledTimeProvider clock)
+        {
+            var speed = configuration.GetSection("Recouvrement:Clock").Get<ClockOptions>()?.Speed ?? 1;
+            // In Paris time, as send windows are.
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"  Engine clock: {speed:0.###} times real time, now {ParisTime.ToParis(clock.GetUtcNow()):dddd yyyy-MM-dd HH:mm} in Paris (Recouvrement:Clock)"));
+        }
+
+        lines.AddRange(Warnings().Select(warning => "  Warning: " + warning));
+        lines.Add("Press Ctrl+C to stop.");
+        return string.Join(Environment.NewLine, lines) + Environment.NewLine;
+    }
+
+    /// <summary>Where each channel's messages go.</summary>
+    private IEnumerable<string> Channels()
     {
         var sendGrid = services.GetRequiredService<IOptions<SendGridOptions>>().Value;
         var twilio = services.GetRequiredService<IOptions<TwilioOptions>>().Value;
-        var outbox = services.GetRequiredService<OutboxFolderChannel>().Folder;
-        LogChannel(logger, "e-mail", sendGrid.Enabled ? $"SendGrid at {sendGrid.BaseUrl}" : $"outbox folder {outbox}");
-        LogChannel(logger, "SMS", twilio.Enabled ? $"Twilio at {twilio.BaseUrl}" : $"outbox folder {outbox}");
-        LogChannel(logger, "letters", $"PDF folder {services.GetRequiredService<LetterChannel>().Folder}");
-        if (twilio.Enabled && string.IsNullOrEmpty(twilio.WebhookBaseUrl))
+        var outbox = $"the outbox folder {services.GetRequiredService<OutboxFolderChannel>().Folder}, one JSON file per message";
+        if (!sendGrid.Enabled && !twilio.Enabled)
         {
-            LogNoCallbacks(logger);
+            yield return $"E-mail and SMS: {outbox}";
+        }
+        else
+        {
+            yield return $"E-mail: {(sendGrid.Enabled ? $"SendGrid at {sendGrid.BaseUrl}" : outbox)}";
+            yield return $"SMS: {(twilio.Enabled ? $"Twilio at {twilio.BaseUrl}" : outbox)}";
         }
 
+        yield return $"Letters: PDF files in {services.GetRequiredService<LetterChannel>().Folder}";
+    }
+
+    /// <summary>What is missing for messages to be lawful, legible or followed up.</summary>
+    private IEnumerable<string> Warnings()
+    {
         if (!services.GetRequiredService<IOptions<AgencyOptions>>().Value.IsConfigured)
         {
-            LogAgencyMissing(logger);
+            yield return "Recouvrement:Agency:Name and Address are not set: letters and e-mails must name the collection agency (CPCE R124-4)";
         }
 
         if (!services.GetRequiredService<LetterPdf>().HasUnicodeFont)
         {
-            LogNoFont(logger);
+            yield return "no TrueType font for letters (install fonts-dejavu-core or set Recouvrement:Channels:Letters:FontPath): letters print without accents";
+        }
+
+        var twilio = services.GetRequiredService<IOptions<TwilioOptions>>().Value;
+        if (twilio.Enabled && string.IsNullOrEmpty(twilio.WebhookBaseUrl))
+        {
+            yield return "Twilio is on without Recouvrement:Channels:Twilio:WebhookBaseUrl: no status callbacks, so dead numbers are only learnt when Twilio refuses a send";
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Channel {Channel}: {Destination}")]
-    private static partial void LogChannel(ILogger logger, string channel, string destination);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Twilio is on without Recouvrement:Channels:Twilio:WebhookBaseUrl: no status callbacks, so dead numbers are only learnt when Twilio refuses a send")]
-    private static partial void LogNoCallbacks(ILogger logger);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Recouvrement:Agency:Name and Address are not set: letters and e-mails must name the collection agency (CPCE R124-4)")]
-    private static partial void LogAgencyMissing(ILogger logger);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "No TrueType font for letters (install fonts-dejavu-core or set Recouvrement:Channels:Letters:FontPath): letters print without accents")]
-    private static partial void LogNoFont(ILogger logger);
-
-    /// <summary>A random operator key for the embedded default when none is configured.</summary>
-    public static string NewOperatorKey() => "op_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Embedded mode: in-memory storage and reminders, nothing is durable")]
-    private static partial void LogNotDurable(ILogger logger);
+    private static IEnumerable<string> Box(params string[] text)
+    {
+        var width = text.Max(line => line.Length);
+        var border = new string('*', width + 6);
+        return [border, .. text.Select(line => $"*  {line.PadRight(width)}  *"), border];
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The configured demo key already opens another creditor than {CreditorId}: it is not added")]
     private static partial void LogDemoKeyTaken(ILogger logger, string creditorId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The configured demo key of {CreditorId} ({KeyId}) was revoked: it stays revoked")]
     private static partial void LogDemoKeyRevoked(ILogger logger, string creditorId, string keyId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Demo creditor {CreditorId} ready with the configured key")]
-    private static partial void LogDemoCreditor(ILogger logger, string creditorId);
 }

@@ -7,6 +7,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 using Recouvrement.Api.Webhooks;
+using Recouvrement.Silo.Hosting;
 using Recouvrement.Tests.Support;
 
 namespace Recouvrement.Tests.Api;
@@ -48,6 +49,7 @@ public sealed partial class DebtorLinkTests(DebtorLinkTests.LinkHost host) : ICl
         protected override IEnumerable<string> ExtraArgs =>
         [
             "--Logging:LogLevel:Default=Trace",
+            .. FrameworkLogLevels.QuietCategories.Select(category => $"--Logging:LogLevel:{category}=Trace"),
             $"--OTEL_EXPORTER_OTLP_ENDPOINT={otlp}",
             "--OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf",
             "--OTEL_BSP_SCHEDULE_DELAY=200",
