@@ -72,7 +72,7 @@ public sealed class TwilioClient
         {
             var created = await MessageResource.CreateAsync(create, _rest);
             var status = exchange.Status ?? HttpStatusCode.Created;
-            return new TwilioResponse(status, created.Sid, null, RetryAfter(exchange));
+            return created is null ? throw Unreadable(status) : new TwilioResponse(status, created.Sid, null, null);
         }
         catch (ApiConnectionException e) when (e.InnerException is { } cause)
         {
@@ -91,15 +91,20 @@ public sealed class TwilioClient
             var status = exchange.Status ?? (HttpStatusCode)reported;
             if ((int)status is >= 200 and < 300)
             {
-                // Twilio said it created the message but its answer could not be read; its text may quote the
-                // recipient, so it is not passed on. The caller counts the message as in doubt.
-                throw new InvalidDataException($"Twilio's answer to a created message ({(int)status}) could not be read");
+                throw Unreadable(status);
             }
 
             // The package makes a "code" of 0 when the body was not Twilio's error JSON (a bare 503, a proxy's page).
             return new TwilioResponse(status, null, code == 0 ? null : code, RetryAfter(exchange));
         }
     }
+
+    /// <summary>
+    /// Twilio said it created the message but its answer could not be read. The package's error may quote the answer,
+    /// and with it the recipient, so it is not passed on; the caller counts the message as in doubt.
+    /// </summary>
+    private static InvalidDataException Unreadable(HttpStatusCode status) =>
+        new($"Twilio's answer to a created message ({(int)status}) could not be read");
 
     private TimeSpan? RetryAfter(TwilioExchange exchange) =>
         exchange.Headers is { } headers ? RetryAfterHeader.Read(headers, _time.GetUtcNow()) : null;

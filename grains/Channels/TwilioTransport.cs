@@ -29,7 +29,7 @@ internal sealed class TwilioExchange(CancellationToken cancellationToken)
 /// with the call (<see cref="Begin"/>): the package's <c>ApiException</c> carries neither Retry-After nor, when the body
 /// was not Twilio's error JSON, the status, and its calls take no cancellation token. And the credentials and user agent
 /// are encoded once, the body read straight into a string: <see cref="SystemNetHttpClient"/> did both for every request,
-/// 6.7 KB more per SMS (docs/benchmarks.md).
+/// 6.9 KB more per SMS (docs/benchmarks.md).
 /// </summary>
 internal sealed class TwilioTransport(NetHttpClient http, string baseUrl) : Twilio.Http.HttpClient
 {

@@ -90,10 +90,12 @@ public sealed class TwilioPackageTests : IAsyncLifetime
         Assert.Equal(expected, Assert.Single(wire.Requests).ToString());
     }
 
-    [Fact]
-    public async Task An_accepted_sms_whose_answer_cannot_be_read_fails_without_quoting_it()
+    [Theory]
+    [InlineData("<html>+33612345678 queued</html>")]
+    [InlineData("")]
+    public async Task An_accepted_sms_whose_answer_cannot_be_read_fails_without_quoting_it(string answer)
     {
-        using var wire = new RecordingHandler(HttpStatusCode.Created, "<html>+33612345678 queued</html>");
+        using var wire = new RecordingHandler(HttpStatusCode.Created, answer);
         using var http = new HttpClient(wire);
         var failure = await Assert.ThrowsAsync<InvalidDataException>(() => Sender(http, Options("https://api.twilio.com")).SendAsync(Sms()));
         Assert.DoesNotContain("33612345678", failure.ToString(), StringComparison.Ordinal);
