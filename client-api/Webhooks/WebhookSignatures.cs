@@ -1,46 +1,45 @@
 using System.Security.Cryptography;
 using System.Text;
+using Twilio.Security;
 
 namespace Recouvrement.Api.Webhooks;
 
 /// <summary>The providers' request-signing schemes, checked before anything in a webhook is read or acted on.</summary>
-/// <remarks>Twilio's scheme is HMAC-SHA1 by its own definition; we verify it, we do not choose it.</remarks>
+/// <remarks>Twilio's scheme is HMAC-SHA1 by its own definition; the package verifies it, and <see cref="TwilioSign"/> writes it for tests.</remarks>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Security", "CA5350", Justification = "Twilio defines its request signature as HMAC-SHA1.")]
 public static class WebhookSignatures
 {
     /// <summary>
-    /// Twilio's <c>X-Twilio-Signature</c>: base64 HMAC-SHA1, keyed with the auth token, of the full URL Twilio
-    /// requested followed by every form field sorted by name, each as name then value. Twilio is not consistent
-    /// about the default port, so the URL is also tried with it added (or removed).
+    /// Twilio's <c>X-Twilio-Signature</c> (HMAC-SHA1 with the auth token over the full URL Twilio requested and the form
+    /// fields), checked by the Twilio package's <see cref="RequestValidator"/>, which also tries the URL with its default
+    /// port added or removed, since Twilio signs either. The validator takes one value per field, and Twilio's webhooks
+    /// never repeat one: a form that does is refused.
     /// </summary>
     public static bool TwilioValid(string authToken, string url, IEnumerable<KeyValuePair<string, string>> form, string? signature)
     {
-        if (string.IsNullOrEmpty(signature) || string.IsNullOrEmpty(authToken))
+        if (string.IsNullOrEmpty(signature) || string.IsNullOrEmpty(authToken) || string.IsNullOrEmpty(url))
         {
             return false;
         }
 
-        var fields = new StringBuilder();
-        foreach (var group in form.GroupBy(f => f.Key, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in form)
         {
-            foreach (var value in group.Select(f => f.Value).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+            if (!fields.TryAdd(name, value))
             {
-                fields.Append(group.Key).Append(value);
+                return false;
             }
         }
 
-        byte[] expected;
         try
         {
-            expected = Convert.FromBase64String(signature);
+            return new RequestValidator(authToken).Validate(url, fields, signature);
         }
-        catch (FormatException)
+        catch (UriFormatException)
         {
+            // The URL with its port changed could not be parsed: it matched neither way.
             return false;
         }
-
-        var key = Encoding.UTF8.GetBytes(authToken);
-        return UrlVariants(url).Any(u => CryptographicOperations.FixedTimeEquals(HMACSHA1.HashData(key, Encoding.UTF8.GetBytes(u + fields)), expected));
     }
 
     /// <summary>Signs like Twilio does; for tests and for tools that replay callbacks.</summary>
@@ -48,32 +47,6 @@ public static class WebhookSignatures
     {
         var fields = string.Concat(form.OrderBy(f => f.Key, StringComparer.Ordinal).ThenBy(f => f.Value, StringComparer.Ordinal).Select(f => f.Key + f.Value));
         return Convert.ToBase64String(HMACSHA1.HashData(Encoding.UTF8.GetBytes(authToken), Encoding.UTF8.GetBytes(url + fields)));
-    }
-
-    /// <summary>The URL as given, and with its port removed when it names one, or with the default port added when not.</summary>
-    private static IEnumerable<string> UrlVariants(string url)
-    {
-        yield return url;
-        var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
-        if (schemeEnd < 0)
-        {
-            yield break;
-        }
-
-        var hostStart = schemeEnd + 3;
-        var hostEnd = url.IndexOfAny(['/', '?'], hostStart);
-        if (hostEnd < 0)
-        {
-            hostEnd = url.Length;
-        }
-
-        var authority = url[hostStart..hostEnd];
-        var colon = authority.LastIndexOf(':');
-        var port = url.StartsWith("https", StringComparison.OrdinalIgnoreCase) ? 443 : 80;
-        var other = colon >= 0 && !authority.EndsWith(']')
-            ? authority[..colon]
-            : $"{authority}:{port}";
-        yield return url[..hostStart] + other + url[hostEnd..];
     }
 
     /// <summary>

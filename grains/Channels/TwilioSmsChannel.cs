@@ -5,8 +5,9 @@ using Recouvrement.Messaging;
 namespace Recouvrement.Channels;
 
 /// <summary>
-/// SMS through Twilio. Twilio's answers become outcomes: 21211 an invalid number, 21614 not a mobile, 21610 a
-/// recipient who said STOP, 20429/429 and a 503 with Retry-After a retry; any other 5xx or a timeout leaves the message in doubt.
+/// SMS through Twilio, with the Twilio package (<see cref="TwilioClient"/>). Twilio's answers become outcomes: 21211 an
+/// invalid number, 21614 not a mobile, 21610 a recipient who said STOP, 20429/429 and a 503 with Retry-After a retry; any
+/// other 5xx or a timeout leaves the message in doubt.
 /// </summary>
 public sealed partial class TwilioSmsChannel(TwilioClient client, TwilioOptions options, TimeProvider time, ILogger<TwilioSmsChannel> logger) : IMessageChannel
 {
@@ -33,12 +34,12 @@ public sealed partial class TwilioSmsChannel(TwilioClient client, TwilioOptions 
 
     private SendResult Outcome(TwilioResponse response)
     {
-        if (response.Message is { } created)
+        if (response.Created)
         {
-            return SendResult.Sent(created.Sid);
+            return SendResult.Sent(response.Sid);
         }
 
-        var code = response.Error?.Code;
+        var code = response.ErrorCode;
         var label = code?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? $"http_{(int)response.Status}";
         switch (code)
         {

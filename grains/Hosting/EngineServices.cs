@@ -47,11 +47,9 @@ public static class EngineServices
             var options = sp.GetRequiredService<IOptions<SendGridOptions>>().Value;
             return new SendGridEmailChannel(Http(options), options, TimeProvider.System, sp.GetRequiredService<ILogger<SendGridEmailChannel>>());
         });
-        services.TryAddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<TwilioOptions>>().Value;
-            return new TwilioSmsChannel(new TwilioClient(Http(options), options, TimeProvider.System), options, TimeProvider.System, sp.GetRequiredService<ILogger<TwilioSmsChannel>>());
-        });
+        services.AddTwilioClient();
+        services.TryAddSingleton(sp => new TwilioSmsChannel(
+            sp.GetRequiredService<TwilioClient>(), sp.GetRequiredService<IOptions<TwilioOptions>>().Value, TimeProvider.System, sp.GetRequiredService<ILogger<TwilioSmsChannel>>()));
 
         // The embedded default writes e-mails and SMS to the outbox folder; a provider takes over once configured.
         services.TryAddSingleton(sp => new ChannelRouter(
@@ -61,6 +59,18 @@ public static class EngineServices
         services.TryAddSingleton<IMessageChannel>(sp => sp.GetRequiredService<ChannelRouter>());
         return services;
     }
+
+    /// <summary>
+    /// Twilio's typed <see cref="HttpClient"/>: the channel, a singleton, keeps the one it gets, so its handler is never
+    /// rotated and its pool renews connections itself to follow DNS. No logging handlers: the factory's would log every
+    /// request's address (with the account SID) and cost a scope per SMS.
+    /// </summary>
+    private static void AddTwilioClient(this IServiceCollection services) => services
+        .AddHttpClient(nameof(TwilioClient), (sp, http) => http.Timeout = sp.GetRequiredService<IOptions<TwilioOptions>>().Value.Timeout)
+        .UseSocketsHttpHandler((handler, _) => handler.PooledConnectionLifetime = TimeSpan.FromMinutes(5))
+        .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+        .RemoveAllLoggers()
+        .AddTypedClient((http, sp) => new TwilioClient(http, sp.GetRequiredService<IOptions<TwilioOptions>>().Value, TimeProvider.System));
 
     private static HttpClient Http(ProviderOptions options) => new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
     {
