@@ -9,8 +9,26 @@ namespace Recouvrement.Api.Cases;
 /// </summary>
 public sealed record IntakeItem(int Position, string? Reference, CaseDraft? Draft, IReadOnlyList<FieldError> Errors, bool Failed = false);
 
-/// <summary>What became of one item: created, duplicate, conflict, invalid, or failed (safe to resubmit).</summary>
-public sealed record IntakeOutcome(int Position, string? Reference, string Status, IReadOnlyList<FieldError> Errors);
+/// <summary>What became of one item of a batch or a file.</summary>
+public enum IntakeStatus
+{
+    Created,
+
+    /// <summary>The same case was already there: nothing changed.</summary>
+    Duplicate,
+
+    /// <summary>A case with this reference exists with other content.</summary>
+    Conflict,
+
+    /// <summary>The item has errors, named by field.</summary>
+    Invalid,
+
+    /// <summary>Not stored this time (the engine or its database was away): safe to resubmit.</summary>
+    Failed,
+}
+
+/// <summary>What became of one item, with its errors.</summary>
+public sealed record IntakeOutcome(int Position, string? Reference, IntakeStatus Status, IReadOnlyList<FieldError> Errors);
 
 /// <summary>
 /// Feeds validated cases to the engine. New cases of new debtors are first offered in chunks to the bulk intake
@@ -53,13 +71,13 @@ public sealed partial class CaseIntake(IGrainFactory grains, ILogger<CaseIntake>
         var outcomes = new ConcurrentDictionary<int, IntakeOutcome>();
         foreach (var invalid in items.Where(i => i.Draft is null))
         {
-            outcomes[invalid.Position] = new IntakeOutcome(invalid.Position, invalid.Reference, invalid.Failed ? "failed" : "invalid", invalid.Errors);
+            outcomes[invalid.Position] = new IntakeOutcome(invalid.Position, invalid.Reference, invalid.Failed ? IntakeStatus.Failed : IntakeStatus.Invalid, invalid.Errors);
         }
 
         var groups = items.Where(i => i.Draft is not null).GroupBy(i => i.Draft!.Reference, StringComparer.Ordinal).ToList();
         foreach (var item in await CreateInBulk(creditorId, [.. groups.Select(g => g.First())], cancellationToken))
         {
-            outcomes[item.Position] = new IntakeOutcome(item.Position, item.Reference, "created", []);
+            outcomes[item.Position] = new IntakeOutcome(item.Position, item.Reference, IntakeStatus.Created, []);
         }
 
         await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
@@ -109,9 +127,9 @@ public sealed partial class CaseIntake(IGrainFactory grains, ILogger<CaseIntake>
             var creation = await grains.Reference<ICaseGrain>(GrainKeys.Compose(creditorId, item.Draft!.Reference)).Create(item.Draft);
             var status = creation.Outcome switch
             {
-                CreationOutcome.Created => "created",
-                CreationOutcome.Duplicate => "duplicate",
-                _ => "conflict",
+                CreationOutcome.Created => IntakeStatus.Created,
+                CreationOutcome.Duplicate => IntakeStatus.Duplicate,
+                _ => IntakeStatus.Conflict,
             };
             var errors = creation.Outcome == CreationOutcome.Conflict
                 ? new[] { new FieldError("reference", "a case with this reference exists with different content") }
@@ -121,13 +139,13 @@ public sealed partial class CaseIntake(IGrainFactory grains, ILogger<CaseIntake>
         catch (Exception exception) when (exception is TimeoutException or OrleansException)
         {
             LogFailed(logger, exception, creditorId, item.Position);
-            return new IntakeOutcome(item.Position, item.Reference, "failed", [new FieldError("reference", TransientFailure)]);
+            return new IntakeOutcome(item.Position, item.Reference, IntakeStatus.Failed, [new FieldError("reference", TransientFailure)]);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // Only the type and the stack: an exception's message may quote the draft, and so the debtor.
             LogUnexpected(logger, "creating", item.Position, exception.GetType().FullName, exception.StackTrace);
-            return new IntakeOutcome(item.Position, item.Reference, "failed", [new FieldError("$", UnexpectedFailure)]);
+            return new IntakeOutcome(item.Position, item.Reference, IntakeStatus.Failed, [new FieldError("$", UnexpectedFailure)]);
         }
     }
 

@@ -27,7 +27,7 @@ public static class CasesApi
     }
 
     /// <summary>The answer to one item of a batch.</summary>
-    public sealed record BatchItemResult(int Index, string? Reference, string Status, IReadOnlyList<FieldError> Errors);
+    public sealed record BatchItemResult(int Index, string? Reference, IntakeStatus Status, IReadOnlyList<FieldError> Errors);
 
     /// <summary>The answer to a batch: counts, then every item in order.</summary>
     public sealed record BatchResult(int Received, int Created, int Duplicate, int Conflict, int Invalid, int Failed, IReadOnlyList<BatchItemResult> Items);
@@ -51,9 +51,9 @@ public static class CasesApi
         var outcome = (await intake.SubmitAsync(creditor, [new IntakeItem(0, draft.Reference, draft, [])], cancellationToken))[0];
         return outcome.Status switch
         {
-            "created" => TypedResults.Created($"/api/v1/cases/{Uri.EscapeDataString(draft.Reference)}", await Grain(context, draft.Reference).Get()),
-            "duplicate" => TypedResults.Ok(await Grain(context, draft.Reference).Get()),
-            "conflict" => Problems.Conflict("a case with this reference exists with different content"),
+            IntakeStatus.Created => TypedResults.Created($"/api/v1/cases/{Uri.EscapeDataString(draft.Reference)}", await Grain(context, draft.Reference).Get()),
+            IntakeStatus.Duplicate => TypedResults.Ok(await Grain(context, draft.Reference).Get()),
+            IntakeStatus.Conflict => Problems.Conflict("a case with this reference exists with different content"),
             _ => Problems.Unavailable(context, outcome.Errors[0].Reason),
         };
     }
@@ -87,9 +87,9 @@ public static class CasesApi
         var outcomes = await intake.SubmitAsync(creditor, items, cancellationToken);
         var results = outcomes.Select(o => new BatchItemResult(o.Position, o.Reference, o.Status, o.Errors)).ToList();
         return TypedResults.Ok(new BatchResult(count,
-            results.Count(r => r.Status == "created"), results.Count(r => r.Status == "duplicate"),
-            results.Count(r => r.Status == "conflict"), results.Count(r => r.Status == "invalid"),
-            results.Count(r => r.Status == "failed"), results));
+            results.Count(r => r.Status == IntakeStatus.Created), results.Count(r => r.Status == IntakeStatus.Duplicate),
+            results.Count(r => r.Status == IntakeStatus.Conflict), results.Count(r => r.Status == IntakeStatus.Invalid),
+            results.Count(r => r.Status == IntakeStatus.Failed), results));
     }
 
     public static async Task<Results<Ok<CaseView>, ProblemHttpResult>> GetCase(HttpContext context, string reference) =>

@@ -24,7 +24,7 @@ public static class ImportsApi
     }
 
     /// <summary>One line's fate.</summary>
-    public sealed record LineResult(int Line, string? Reference, string Status, IReadOnlyList<FieldError> Errors);
+    public sealed record LineResult(int Line, string? Reference, IntakeStatus Status, IReadOnlyList<FieldError> Errors);
 
     /// <summary>A remark about the file as a whole that did not stop the import (e.g. an unknown column).</summary>
     public sealed record ImportWarning(int Line, string Field, string Reason);
@@ -88,9 +88,9 @@ public static class ImportsApi
         var outcomes = await intake.SubmitAsync(CreditorKeyFilter.CreditorOf(context), items, cancellationToken);
         var results = outcomes.Select(o => new LineResult(o.Position, o.Reference, o.Status, o.Errors)).ToList();
         return TypedResults.Ok(new ImportResult(results.Count,
-            results.Count(r => r.Status == "created"), results.Count(r => r.Status == "duplicate"),
-            results.Count(r => r.Status == "conflict"), results.Count(r => r.Status == "invalid"),
-            results.Count(r => r.Status == "failed"), delimiter.ToString(), warnings, results));
+            results.Count(r => r.Status == IntakeStatus.Created), results.Count(r => r.Status == IntakeStatus.Duplicate),
+            results.Count(r => r.Status == IntakeStatus.Conflict), results.Count(r => r.Status == IntakeStatus.Invalid),
+            results.Count(r => r.Status == IntakeStatus.Failed), delimiter.ToString(), warnings, results));
     }
 
     private static IntakeItem ToItem(CsvRecord record, List<string> names, DateOnly today)

@@ -32,6 +32,19 @@ public static class ContactKinds
     public static bool IsScheduleStep(this ContactKind kind) => kind is ContactKind.Reminder or ContactKind.FormalNotice;
 }
 
+/// <summary>
+/// The stage a contact request names. A schedule step's is its index in the policy (0, 1, 2…); a one-off message takes
+/// a negative stage of its own, so that it never collides with a step, and one message's id never with another's.
+/// </summary>
+public static class ContactStages
+{
+    /// <summary>The answer to the case's <paramref name="dispute"/>th dispute (1, 2…): -101, -102…</summary>
+    public static int DisputeAnswer(int dispute) => -100 - dispute;
+
+    /// <summary>The notice of the plan's instalment at <paramref name="index"/> (0, 1…): -1, -2… (a plan has fewer than 100).</summary>
+    public static int InstalmentNotice(int index) => -1 - index;
+}
+
 /// <summary>A case asking its debtor to contact about it; the debtor decides when and how.</summary>
 [GenerateSerializer, Immutable, Alias("rc.ContactRequest")]
 public sealed record ContactRequest(
@@ -72,10 +85,45 @@ public sealed record ContactPointView(
     [property: Id(3)] string? Reason = null,
     [property: Id(4)] DateTimeOffset? Since = null);
 
+/// <summary>What became of a message in a debtor's contact log.</summary>
+public enum ContactStatus
+{
+    /// <summary>The provider accepted it.</summary>
+    Sent,
+
+    Delivered,
+
+    /// <summary>An e-mail whose address does not exist.</summary>
+    Bounced,
+
+    /// <summary>Refused, or reported failed; the contact point may be disabled for it.</summary>
+    Failed,
+
+    /// <summary>Reported not delivered for a reason that may pass (a full mailbox, a carrier's filter).</summary>
+    Undelivered,
+
+    /// <summary>The engine stopped between handing it over and recording the answer (or the provider's answer proved nothing): never sent again.</summary>
+    InDoubt,
+
+    /// <summary>No contact point could carry it: nothing was sent.</summary>
+    Unreachable,
+}
+
+/// <summary>The contact statuses as the API and storage spell them: <c>sent</c>, <c>in_doubt</c>…</summary>
+public static class ContactStatuses
+{
+    public static string Wire(ContactStatus status) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString());
+
+    public static ContactStatus Parse(string wire) =>
+        Enum.GetValues<ContactStatus>().FirstOrDefault(s => Wire(s) == wire, ContactStatus.Sent);
+
+    /// <summary>Whether the status was a contact: what counts towards the frequency caps and the minimum gap.</summary>
+    public static bool WasContact(this ContactStatus status) => status is not (ContactStatus.Failed or ContactStatus.Unreachable);
+}
+
 /// <summary>
-/// One message in a debtor's contact log, with what became of it: <c>sent</c> (the provider accepted it),
-/// <c>delivered</c>, <c>bounced</c>, <c>failed</c>, or <c>in_doubt</c> (the engine stopped between handing it
-/// to the provider and recording the answer; it is never sent again, see docs/channels.md).
+/// One message in a debtor's contact log, with what became of it (<see cref="Status"/>; see docs/channels.md). The
+/// status is stored as its text (<see cref="StoredStatus"/>), as it always was, so logs written before the enum read alike.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("rc.ContactLogEntry")]
 public sealed record ContactLogEntry(
@@ -83,10 +131,22 @@ public sealed record ContactLogEntry(
     [property: Id(1)] DateTimeOffset SentAt,
     [property: Id(2)] Channel Channel,
     [property: Id(3)] IReadOnlyList<string> Cases,
-    [property: Id(4)] string Status = "sent",
+    [property: Id(4), System.Text.Json.Serialization.JsonIgnore] string StoredStatus = "sent",
     [property: Id(5)] string? ProviderId = null,
     [property: Id(6)] string? Detail = null,
-    [property: Id(7)] string? Recipient = null);
+    [property: Id(7)] string? Recipient = null)
+{
+    public ContactLogEntry(
+        string messageId, DateTimeOffset sentAt, Channel channel, IReadOnlyList<string> cases, ContactStatus status,
+        string? providerId = null, string? detail = null, string? recipient = null)
+        : this(messageId, sentAt, channel, cases, ContactStatuses.Wire(status), providerId, detail, recipient)
+    {
+    }
+
+    public ContactStatus Status => ContactStatuses.Parse(StoredStatus);
+
+    public ContactLogEntry With(ContactStatus status) => this with { StoredStatus = ContactStatuses.Wire(status) };
+}
 
 /// <summary>What a provider later said about a message.</summary>
 [GenerateSerializer, Alias("rc.DeliveryOutcome")]

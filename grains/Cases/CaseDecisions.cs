@@ -1,11 +1,11 @@
 using System.Globalization;
-using Recouvrement.Calendar;
 
 namespace Recouvrement.Cases;
 
 /// <summary>
 /// The case lifecycle as a pure function: <c>(state, command, now, policy) -> (state, effects)</c>.
-/// Nothing here touches Orleans, a clock or a database, so every transition is tested on its own.
+/// Nothing here touches Orleans, a clock or a database, so every transition is tested on its own. The creditor's actions
+/// live here; the schedule, payments, disputes, plans, prescription and erasure each in a file of their own.
 /// </summary>
 public static partial class CaseDecisions
 {
@@ -57,27 +57,6 @@ public static partial class CaseDecisions
         };
     }
 
-    /// <summary>When the schedule's step <paramref name="stage"/> falls due, or null when the schedule is over.</summary>
-    /// <remarks>
-    /// A step runs on its calendar day (due date + n, from midnight Paris time) but never sooner after the
-    /// previous step than the policy's gap between them: a case fed late starts at step one and keeps its pace
-    /// instead of receiving every overdue step at once.
-    /// </remarks>
-    public static DateTimeOffset? StepTime(CaseState state, DunningPolicy policy, int stage)
-    {
-        if (state.Draft is null || stage >= policy.Steps.Count)
-        {
-            return null;
-        }
-
-        var step = policy.Steps[stage];
-        var onCalendar = ParisTime.StartOfDay(state.Draft.DueOn.AddDays(step.DayAfterDue));
-        var earliest = stage == 0 || state.LastStepAt is null
-            ? state.CreatedAt
-            : state.LastStepAt.Value.AddDays(Math.Max(0, step.DayAfterDue - policy.Steps[stage - 1].DayAfterDue));
-        return onCalendar > earliest ? onCalendar : earliest;
-    }
-
     private static CaseDecision Open(CaseState state, CaseDraft draft, DateTimeOffset now, DunningPolicy policy)
     {
         if (state.Draft is not null)
@@ -91,124 +70,6 @@ public static partial class CaseDecisions
             .Record(now, "created", Money(draft.Amount, draft.Currency));
         opened = Scheduled(opened, policy, StepTime(opened, policy, 0));
         return Applied(opened, new AttachToDebtor(draft.Debtor), Arm(opened, opened.NextStepAt));
-    }
-
-    private static CaseDecision Wake(CaseState state, DateTimeOffset now, DunningPolicy policy)
-    {
-        if (PrescriptionGuard(state) is { } guard && now >= guard)
-        {
-            return Prescribe(state, now, policy);
-        }
-
-        if (state.Status == CaseStatus.PaymentPlan)
-        {
-            return PlanStep(state, now, policy);
-        }
-
-        if (!state.Status.AcceptsReminders() || state.NextStepAt is null)
-        {
-            return Unchanged(state, CaseActionOutcome.AlreadyApplied, effects: [Arm(state, null)]);
-        }
-
-        if (now < state.NextStepAt.Value)
-        {
-            // An early or repeated tick. If the last contact never reached the debtor, ask again (the debtor
-            // ignores a stage it already sent), then re-arm for the real due time.
-            var effects = state.PendingContact is { } pending
-                ? ImmutableArray.Create<CaseEffect>(new AskDebtorToContact(pending), Arm(state, state.NextStepAt))
-                : [Arm(state, state.NextStepAt)];
-            return Unchanged(state, CaseActionOutcome.AlreadyApplied, effects: effects);
-        }
-
-        if (state.Stage >= policy.Steps.Count)
-        {
-            return Applied(Scheduled(state, policy, null), new StopWaking());
-        }
-
-        var step = policy.Steps[state.Stage];
-        var stage = state.Stage;
-        var after = state with { Stage = stage + 1, LastStepAt = now };
-        var effects2 = ImmutableArray.CreateBuilder<CaseEffect>();
-        switch (step.Action)
-        {
-            case StepAction.Reminder:
-            case StepAction.FormalNotice:
-                var kind = step.Action == StepAction.FormalNotice ? ContactKind.FormalNotice : ContactKind.Reminder;
-                if (kind == ContactKind.FormalNotice)
-                {
-                    after = after with { Status = CaseStatus.FormalNotice };
-                }
-
-                if (step.Channels.Count > 0)
-                {
-                    // A dispute answer not sent yet travels with the step that replaces it, so the debtor still reads why.
-                    var request = new ContactRequest(
-                        after.Draft!.Reference, stage, kind, step.Channels, after.Balance, after.Draft.Currency,
-                        after.Draft.IssuedOn, after.Draft.Label, now, after.Draft.DueOn, after.Draft.Amount, after.Paid,
-                        after.FirstContactAt, after.FirstContactMessageId,
-                        Note: state.PendingContact is { Kind: ContactKind.DisputeAnswer } answer ? answer.Note : null);
-                    after = after with { PendingContact = request };
-                    effects2.Add(new AskDebtorToContact(request));
-                }
-
-                after = after.Record(now, kind == ContactKind.FormalNotice ? "formal_notice_due" : "reminder_due",
-                    $"stage {stage + 1}: {string.Join('+', step.Channels).ToLowerInvariant()}");
-                break;
-            case StepAction.FinalDecision:
-                after = after.Balance >= policy.EscalationThreshold
-                    ? after with { Status = CaseStatus.Escalated }
-                    : after with { Status = CaseStatus.Closed, ClosedReason = "uneconomic" };
-                after = after.Record(now, after.Status == CaseStatus.Escalated ? "escalated" : "closed",
-                    after.Status == CaseStatus.Escalated
-                        ? $"balance {Money(after.Balance, after.Draft!.Currency)} is worth litigation"
-                        : $"balance {Money(after.Balance, after.Draft!.Currency)} is below the escalation threshold");
-                effects2.Add(new WithdrawFromDebtor(Settled: after.Status == CaseStatus.Closed));
-                break;
-        }
-
-        after = Scheduled(after, policy, after.Status.AcceptsReminders() ? StepTime(after, policy, after.Stage) : null);
-        effects2.Add(Arm(after, after.NextStepAt));
-        return new CaseDecision(after, effects2.ToImmutable(), CaseActionOutcome.Applied);
-    }
-
-    private static CaseDecision Pay(CaseState state, PaymentReceipt payment, DateTimeOffset now)
-    {
-        if (payment.Amount <= 0m)
-        {
-            return Unchanged(state, CaseActionOutcome.Refused, "a payment amount must be positive");
-        }
-
-        if (!string.Equals(payment.Currency, state.Draft!.Currency, StringComparison.Ordinal))
-        {
-            return Unchanged(state, CaseActionOutcome.Refused, $"the case is in {state.Draft.Currency}, not {payment.Currency}");
-        }
-
-        var earlier = state.Payments.Find(p => p.PaymentReference == payment.PaymentReference);
-        if (earlier is not null)
-        {
-            return earlier == payment
-                ? Unchanged(state, CaseActionOutcome.AlreadyApplied)
-                : Unchanged(state, CaseActionOutcome.Refused, "this payment reference was already recorded with other details");
-        }
-
-        // Money received is always recorded, whatever the status: a payment is never lost.
-        var balanceBefore = state.Balance;
-        var after = state with { Paid = state.Paid + payment.Amount, Payments = state.Payments.Add(payment), AcknowledgedAt = now };
-        after = after.Record(now, "payment_received",
-            $"{Money(payment.Amount, payment.Currency)} by {payment.Method}, ref {payment.PaymentReference}; balance {Money(after.Balance, payment.Currency)}");
-        if (payment.Amount > balanceBefore)
-        {
-            after = after.Record(now, "overpayment", Money(payment.Amount - balanceBefore, payment.Currency));
-        }
-
-        if (after.Balance > 0m || state.Status.IsFinal())
-        {
-            return Applied(after);
-        }
-
-        after = (after with { Status = CaseStatus.Paid, NextStepAt = null, NextAction = null, PendingContact = null, StatusBeforeHold = null, Plan = null, Proposal = null })
-            .Record(now, "paid");
-        return Applied(after, new StopWaking(), new WithdrawFromDebtor(Settled: true));
     }
 
     private static CaseDecision Hold(CaseState state, DateTimeOffset now)
@@ -332,4 +193,22 @@ public static partial class CaseDecisions
 
     /// <summary>The status as the API spells it.</summary>
     public static string Wire(CaseStatus status) => CaseStatuses.Wire(status);
+
+    /// <summary>Back to the status before the pause; the next step keeps the time it had left when the pause began.</summary>
+    private static CaseState ResumeFromPause(CaseState state, DateTimeOffset now, DunningPolicy policy)
+    {
+        var paused = state.HeldAt is { } since && now > since ? now - since : TimeSpan.Zero;
+        var after = state with { Status = state.StatusBeforeHold ?? CaseStatus.Active, StatusBeforeHold = null, HeldAt = null, Plan = null };
+        var next = after.NextStepAt + paused ?? StepTime(after, policy, after.Stage);
+        if (next is { } at && at < now)
+        {
+            next = now;
+        }
+
+        return Scheduled(after, policy, next);
+    }
+
+    private static ContactRequest Request(CaseState state, int stage, ContactKind kind, IReadOnlyList<Channel> channels, DateTimeOffset now) =>
+        new(state.Draft!.Reference, stage, kind, channels, state.Balance, state.Draft.Currency, state.Draft.IssuedOn, state.Draft.Label, now,
+            state.Draft.DueOn, state.Draft.Amount, state.Paid, state.FirstContactAt, state.FirstContactMessageId);
 }

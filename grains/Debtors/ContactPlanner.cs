@@ -20,9 +20,6 @@ public static class ContactPlanner
 {
     private static readonly Channel[] FallbackOrder = [Channel.Email, Channel.Sms, Channel.Letter];
 
-    /// <summary>Log statuses that were not a contact: they count towards no cap and no gap.</summary>
-    private static readonly string[] NotContacts = ["failed", "unreachable"];
-
     public static bool AlsaceMoselle(DebtorState state) => SendWindow.IsAlsaceMoselle(state.Details?.Address?.PostalCode);
 
     public static string? Recipient(DebtorDetails details, Channel channel) => channel switch
@@ -109,14 +106,14 @@ public static class ContactPlanner
 
     /// <summary>When the last e-mail or SMS went out, if any.</summary>
     public static DateTimeOffset? LastDigitalContact(DebtorState state) =>
-        state.Log.Where(e => e.Channel != Channel.Letter && !NotContacts.Contains(e.Status)).Select(e => (DateTimeOffset?)e.SentAt).Max();
+        state.Log.Where(e => e.Channel != Channel.Letter && e.Status.WasContact()).Select(e => (DateTimeOffset?)e.SentAt).Max();
 
     /// <summary>When the channel's cap lets one more message through, or null when it does now.</summary>
     public static DateTimeOffset? CapFreeAt(DebtorState state, Channel channel, DateTimeOffset now, ContactOptions options)
     {
         var max = options.MaxPerPeriod(channel);
         var recent = state.Log
-            .Where(e => e.Channel == channel && !NotContacts.Contains(e.Status) && e.SentAt > now - options.CapPeriod)
+            .Where(e => e.Channel == channel && e.Status.WasContact() && e.SentAt > now - options.CapPeriod)
             .Select(e => e.SentAt).Order().ToList();
         return recent.Count < max ? null : recent[recent.Count - max] + options.CapPeriod;
     }
@@ -136,10 +133,9 @@ public static class ContactPlanner
     {
         var status = result.Status switch
         {
-            SendStatus.Sent => "sent",
-            SendStatus.InDoubt => "in_doubt",
-            SendStatus.RetryLater => "deferred",
-            _ => "failed",
+            SendStatus.Sent => ContactStatus.Sent,
+            SendStatus.InDoubt => ContactStatus.InDoubt,
+            _ => ContactStatus.Failed,
         };
         var after = state with { InFlight = state.InFlight.RemoveAll(m => m.MessageId == message.MessageId) };
         if (result.Status == SendStatus.RetryLater)
@@ -224,16 +220,16 @@ public static class ContactPlanner
         var entry = state.Log[index];
         var status = report.Outcome switch
         {
-            DeliveryOutcome.Delivered => "delivered",
-            DeliveryOutcome.Undeliverable or DeliveryOutcome.NotMobile => report.Channel == Channel.Email ? "bounced" : "failed",
-            DeliveryOutcome.OptedOut => "failed",
-            DeliveryOutcome.TemporaryFailure => entry.Status is "delivered" ? entry.Status : "undelivered",
-            _ => entry.Status == "in_doubt" ? "sent" : entry.Status,
+            DeliveryOutcome.Delivered => ContactStatus.Delivered,
+            DeliveryOutcome.Undeliverable or DeliveryOutcome.NotMobile => report.Channel == Channel.Email ? ContactStatus.Bounced : ContactStatus.Failed,
+            DeliveryOutcome.OptedOut => ContactStatus.Failed,
+            DeliveryOutcome.TemporaryFailure => entry.Status is ContactStatus.Delivered ? entry.Status : ContactStatus.Undelivered,
+            _ => entry.Status == ContactStatus.InDoubt ? ContactStatus.Sent : entry.Status,
         };
         var after = state;
         if (status != entry.Status || report.Code != entry.Detail && report.Code is not null)
         {
-            after = after with { Log = after.Log.SetItem(index, entry with { Status = status, Detail = report.Code ?? entry.Detail }) };
+            after = after with { Log = after.Log.SetItem(index, entry.With(status) with { Detail = report.Code ?? entry.Detail }) };
         }
 
         return entry.Recipient is { } recipient && report.Outcome is DeliveryOutcome.Undeliverable or DeliveryOutcome.NotMobile or DeliveryOutcome.OptedOut

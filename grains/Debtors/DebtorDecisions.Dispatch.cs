@@ -175,7 +175,7 @@ public static partial class DebtorDecisions
                 ? state.LastSentStage.SetItem(request.CaseReference, Math.Max(request.Stage, state.LastSentStage.GetValueOrDefault(request.CaseReference, -1)))
                 : state.LastSentStage;
             state = ContactPlanner.AddLog(state with { LastSentStage = stages },
-                new ContactLogEntry("-", now, request.Channels.Count > 0 ? request.Channels[0] : Channel.Letter, [request.CaseReference], "unreachable", Detail: "no usable contact point"),
+                new ContactLogEntry("-", now, request.Channels.Count > 0 ? request.Channels[0] : Channel.Letter, [request.CaseReference], ContactStatus.Unreachable, detail: "no usable contact point"),
                 options);
         }
 

@@ -72,7 +72,7 @@ public sealed class ChannelFeedbackTests : IAsyncLifetime
         var debtor = await Debtor();
         Assert.Equal("disabled", Status(debtor, Channel.Email));
         Assert.StartsWith("hard_bounce", debtor.ContactPoints.Single(p => p.Channel == Channel.Email).Reason, StringComparison.Ordinal);
-        Assert.Equal("bounced", debtor.ContactLog.Single(e => e.Channel == Channel.Email).Status);
+        Assert.Equal(ContactStatus.Bounced, debtor.ContactLog.Single(e => e.Channel == Channel.Email).Status);
 
         await _cluster.RunUntil(Paris(2026, 11, 19, 12)); // D+8 asks for SMS, D+15 for e-mail
         Assert.Single(_providers.SendGrid);
@@ -139,7 +139,7 @@ public sealed class ChannelFeedbackTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NoContent, (await _api.PostTwilio(callback.PathAndQuery, failed)).StatusCode);
         var debtor = await Debtor();
         Assert.Equal("disabled", Status(debtor, Channel.Sms));
-        Assert.Equal("failed", debtor.ContactLog.Single(e => e.Channel == Channel.Sms).Status);
+        Assert.Equal(ContactStatus.Failed, debtor.ContactLog.Single(e => e.Channel == Channel.Sms).Status);
 
         await _cluster.RunUntil(Paris(2026, 11, 13, 12)); // D+8 asks for SMS
         Assert.Single(_providers.Twilio);
@@ -160,7 +160,7 @@ public sealed class ChannelFeedbackTests : IAsyncLifetime
         await _cluster.RunUntil(Paris(2026, 11, 13, 12)); // the dispatch reminder ticks again 30 minutes later
         Assert.Equal(2, _providers.Twilio.Count);
         var debtor = await Debtor();
-        var doubt = debtor.ContactLog.Single(e => e.Status == "in_doubt");
+        var doubt = debtor.ContactLog.Single(e => e.Status == ContactStatus.InDoubt);
         Assert.Equal(Channel.Sms, doubt.Channel);
         Assert.Null(debtor.NextContactAt);
         var history = (await _cluster.Case(Creditor, "FAC-1").Get())!.History;
@@ -170,6 +170,6 @@ public sealed class ChannelFeedbackTests : IAsyncLifetime
         var callback = new Uri(_providers.Twilio[1].Form["StatusCallback"]);
         var delivered = new Dictionary<string, string> { ["MessageSid"] = "SM2", ["MessageStatus"] = "delivered", ["AccountSid"] = FakeProviders.TwilioAccountSid };
         Assert.Equal(HttpStatusCode.NoContent, (await _api.PostTwilio(callback.PathAndQuery, delivered)).StatusCode);
-        Assert.Equal("delivered", (await Debtor()).ContactLog.Single(e => e.MessageId == doubt.MessageId).Status);
+        Assert.Equal(ContactStatus.Delivered, (await Debtor()).ContactLog.Single(e => e.MessageId == doubt.MessageId).Status);
     }
 }

@@ -27,7 +27,7 @@ public sealed class ContactPressureTests : IAsyncLifetime
         await _cluster.RunUntil(Paris(2027, 1, 31, 12));
 
         var debtor = (await _cluster.Debtor(Creditor, "PAT-1").Get())!;
-        var sent = debtor.ContactLog.Where(e => e.Status == "sent").ToList();
+        var sent = debtor.ContactLog.Where(e => e.Status == ContactStatus.Sent).ToList();
         Assert.Equal(sent.Count, _cluster.Channel.Deliveries);
         foreach (var (channel, cap) in new[] { (Channel.Sms, options.MaxSmsPerPeriod), (Channel.Email, options.MaxEmailsPerPeriod) })
         {

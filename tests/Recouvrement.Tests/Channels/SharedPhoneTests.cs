@@ -54,7 +54,7 @@ public sealed class SharedPhoneTests : IAsyncLifetime
         var sms = views[refused].ContactPoints.Single(p => p.Channel == Channel.Sms);
         Assert.Equal(("disabled", "shared_number"), (sms.Status, sms.Reason));
         Assert.DoesNotContain(views[refused].ContactLog, e => e.Channel == Channel.Sms);
-        Assert.Contains(views[refused].ContactLog, e => e.Channel == Channel.Email && e.Status == "sent");
+        Assert.Contains(views[refused].ContactLog, e => e.Channel == Channel.Email && e.Status == ContactStatus.Sent);
         foreach (var texted in Patients.Where(p => p != refused))
         {
             Assert.Equal("active", views[texted].ContactPoints.Single(p => p.Channel == Channel.Sms).Status);

@@ -130,7 +130,7 @@ public class ContactPlannerTests
         var inFlight = Debtor with { InFlight = [new InFlightMessage("msg_1", Channel.Sms, "+33612345678", [Request("A", 2)])] };
         var after = ContactPlanner.Abandoned(inFlight, Tuesday10, Options);
         Assert.Empty(after.InFlight);
-        Assert.Equal("in_doubt", Assert.Single(after.Log).Status);
+        Assert.Equal(ContactStatus.InDoubt, Assert.Single(after.Log).Status);
         Assert.Equal(2, after.LastSentStage["A"]);
         Assert.Same(after, DebtorDecisions.Queue(after, Request("A", 2), Tuesday10, Options).State);
     }

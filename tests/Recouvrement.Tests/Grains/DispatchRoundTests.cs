@@ -71,7 +71,7 @@ public sealed class DispatchRoundTests : IAsyncLifetime
         Assert.Equal([Channel.Email, Channel.Sms], _cluster.Channel.Messages.Select(m => m.Channel));
         Assert.Equal(2, _cluster.Channel.Attempts.Count);
         var debtor = (await _cluster.Debtor(Creditor, "PAT-1").Get())!;
-        Assert.Equal(["sent", "sent"], debtor.ContactLog.Select(e => e.Status));
+        Assert.Equal([ContactStatus.Sent, ContactStatus.Sent], debtor.ContactLog.Select(e => e.Status));
         Assert.Equal(2, (await _cluster.Case(Creditor, "FAC-1").Get())!.History.Count(e => e.Kind == "contacted"));
     }
 }

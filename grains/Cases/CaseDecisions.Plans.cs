@@ -2,130 +2,14 @@ using Recouvrement.Calendar;
 
 namespace Recouvrement.Cases;
 
-/// <summary>The debtor's side of the lifecycle: disputes, payment plans, and the prescription clock.</summary>
+/// <summary>Payment plans: agreed within the creditor's rules or proposed to it, each instalment reminded and checked.</summary>
 public static partial class CaseDecisions
 {
-    /// <summary>How many days before the claim prescribes the engine escalates or closes it.</summary>
-    public const int PrescriptionMarginDays = 60;
-
     /// <summary>Days after an instalment's due date before it counts as missed (a bank transfer takes a few days).</summary>
     public const int InstalmentGraceDays = 5;
 
     /// <summary>Days before an instalment's due date its reminder is asked for.</summary>
     public const int InstalmentNoticeDays = 3;
-
-    /// <summary>
-    /// The day the claim prescribes: two years for a consumer (Code de la consommation L218-2), five otherwise
-    /// (Code civil 2224), from the due date or the last acknowledgement of the debt (a payment, an agreed plan).
-    /// </summary>
-    public static DateOnly PrescriptionOn(CaseState state)
-    {
-        var from = state.AcknowledgedAt is { } at ? ParisTime.DateOf(at) : state.Draft!.DueOn;
-        return Prescription.On(from, state.Draft!.Debtor.Kind);
-    }
-
-    /// <summary>When an open case must be escalated or closed at the latest, or null when nothing runs any more.</summary>
-    public static DateTimeOffset? PrescriptionGuard(CaseState state) =>
-        state.Draft is null || state.Status.IsFinal() || state.Status == CaseStatus.Escalated
-            ? null
-            : ParisTime.StartOfDay(PrescriptionOn(state).AddDays(-PrescriptionMarginDays));
-
-    private static CaseDecision Prescribe(CaseState state, DateTimeOffset now, DunningPolicy policy)
-    {
-        var worth = state.Balance >= policy.EscalationThreshold;
-        var after = (worth
-                ? state with { Status = CaseStatus.Escalated }
-                : state with { Status = CaseStatus.Closed, ClosedReason = "prescription" })
-            with
-            { NextStepAt = null, NextAction = null, PendingContact = null, StatusBeforeHold = null, HeldAt = null, Plan = null, Proposal = null };
-        after = after.Record(now, worth ? "escalated" : "closed",
-            $"the claim prescribes on {PrescriptionOn(state):yyyy-MM-dd}: {(worth ? "handed to litigation before it does" : "closed, the balance is below the escalation threshold")}");
-        return Applied(after, new StopWaking(), new WithdrawFromDebtor(Settled: !worth));
-    }
-
-    /// <summary>The status a paused case returns to, and since when it was paused.</summary>
-    private static (CaseStatus Status, DateTimeOffset Since) Paused(CaseState state, DateTimeOffset now) => state.Status switch
-    {
-        CaseStatus.OnHold or CaseStatus.PaymentPlan or CaseStatus.Disputed => (state.StatusBeforeHold ?? CaseStatus.Active, state.HeldAt ?? now),
-        _ => (state.Status, now),
-    };
-
-    private static CaseDecision Contest(CaseState state, OpenDispute dispute, DateTimeOffset now, DunningPolicy policy)
-    {
-        if (state.Status == CaseStatus.Disputed)
-        {
-            return Unchanged(state, CaseActionOutcome.AlreadyApplied);
-        }
-
-        if (state.Status.IsFinal() || state.Status == CaseStatus.Escalated)
-        {
-            return Unchanged(state, CaseActionOutcome.Refused, $"a {Wire(state.Status)} case cannot be disputed here");
-        }
-
-        var (before, since) = Paused(state, now);
-        var after = (state with
-        {
-            Status = CaseStatus.Disputed,
-            StatusBeforeHold = before,
-            HeldAt = since,
-            Dispute = new Dispute(dispute.Reason, dispute.Message, now),
-            Disputes = state.Disputes + 1,
-            PendingContact = null,
-            Plan = null,
-            Proposal = null,
-        }).Record(now, "disputed", dispute.Message is null ? dispute.Reason : $"{dispute.Reason}: {dispute.Message}");
-        if (state.Status == CaseStatus.PaymentPlan)
-        {
-            after = after.Record(now, "plan_ended", "the debtor disputed the case");
-        }
-
-        return Applied(after, new WithdrawFromDebtor(Settled: false), Arm(after, null));
-    }
-
-    private static CaseDecision Settle(CaseState state, SettleDispute settle, DateTimeOffset now, DunningPolicy policy)
-    {
-        if (state.Status != CaseStatus.Disputed)
-        {
-            return Unchanged(state, CaseActionOutcome.Refused, "the case is not disputed");
-        }
-
-        if (settle.Uphold)
-        {
-            var closed = (state with
-            {
-                Status = CaseStatus.Closed,
-                ClosedReason = "dispute_upheld",
-                NextStepAt = null,
-                NextAction = null,
-                StatusBeforeHold = null,
-                HeldAt = null,
-            }).Record(now, "dispute_upheld", settle.Note);
-            return Applied(closed, new StopWaking(), new WithdrawFromDebtor(Settled: true));
-        }
-
-        var resumed = ResumeFromPause(state, now, policy).Record(now, "dispute_rejected", settle.Note);
-        var answer = Request(resumed, -100 - state.Disputes, ContactKind.DisputeAnswer, [Channel.Email], now) with { Note = settle.Note };
-        resumed = resumed with { PendingContact = answer };
-        return Applied(resumed, new AskDebtorToContact(answer), Arm(resumed, resumed.NextStepAt));
-    }
-
-    /// <summary>Back to the status before the pause; the next step keeps the time it had left when the pause began.</summary>
-    private static CaseState ResumeFromPause(CaseState state, DateTimeOffset now, DunningPolicy policy)
-    {
-        var paused = state.HeldAt is { } since && now > since ? now - since : TimeSpan.Zero;
-        var after = state with { Status = state.StatusBeforeHold ?? CaseStatus.Active, StatusBeforeHold = null, HeldAt = null, Plan = null };
-        var next = after.NextStepAt + paused ?? StepTime(after, policy, after.Stage);
-        if (next is { } at && at < now)
-        {
-            next = now;
-        }
-
-        return Scheduled(after, policy, next);
-    }
-
-    private static ContactRequest Request(CaseState state, int stage, ContactKind kind, IReadOnlyList<Channel> channels, DateTimeOffset now) =>
-        new(state.Draft!.Reference, stage, kind, channels, state.Balance, state.Draft.Currency, state.Draft.IssuedOn, state.Draft.Label, now,
-            state.Draft.DueOn, state.Draft.Amount, state.Paid, state.FirstContactAt, state.FirstContactMessageId);
 
     /// <summary>Splits the balance into monthly instalments, the first one week from today, any odd cents on the first.</summary>
     public static IReadOnlyList<Instalment> Instalments(decimal balance, int count, DateOnly today)
@@ -210,12 +94,6 @@ public static partial class CaseDecisions
         return Applied(after, new WithdrawFromDebtor(Settled: false), Arm(after, NextPlanEvent(after)));
     }
 
-    /// <summary>What the case does next and when: a plan's instalment notice or check, or the schedule's next step; nothing once it stopped.</summary>
-    public static (DateTimeOffset? At, string? Action) Next(CaseState state) =>
-        state.Status == CaseStatus.PaymentPlan && NextPlanEvent(state) is { } planned
-            ? (planned, PlanAction(state))
-            : state.NextStepAt is { } at && state.Status.AcceptsReminders() ? (at, state.NextAction ?? "none") : (null, null);
-
     /// <summary>What the plan's next event does, as the API spells it.</summary>
     public static string PlanAction(CaseState state) =>
         state.Plan is { } plan && plan.Reminded <= plan.Honoured ? "instalment_notice" : "instalment_check";
@@ -254,7 +132,7 @@ public static partial class CaseDecisions
                 return Applied(reminded, Arm(reminded, NextPlanEvent(reminded)));
             }
 
-            var request = Request(reminded, -1 - index, ContactKind.InstalmentDue, [Channel.Email, Channel.Sms], now) with { Instalment = instalment };
+            var request = Request(reminded, ContactStages.InstalmentNotice(index), ContactKind.InstalmentDue, [Channel.Email, Channel.Sms], now) with { Instalment = instalment };
             reminded = (reminded with { PendingContact = request }).Record(now, "instalment_due", $"instalment {instalment.Number} of {Money(instalment.Amount, state.Draft!.Currency)} on {instalment.DueOn:yyyy-MM-dd}");
             return Applied(reminded, new AskDebtorToContact(request), Arm(reminded, NextPlanEvent(reminded)));
         }
