@@ -56,7 +56,7 @@ public static partial class DebtorDecisions
         var receipts = state.InFlight
             .SelectMany(m => m.Requests.Select(r => new CaseReceipt(r.CaseReference, new ContactReceipt(m.MessageId, r.Stage, m.Channel, now))))
             .ToList();
-        return (ContactPlanner.Abandoned(state, now, options), receipts);
+        return (ContactLog.Abandoned(state, now, options), receipts);
     }
 
     /// <summary>Nothing is sent outside the send window or before the planned time: a debtor not ready only sets its next wake-up.</summary>
@@ -107,7 +107,7 @@ public static partial class DebtorDecisions
             }
 
             var result = outcome.Result;
-            state = ContactPlanner.Record(state, message, result, now, options);
+            state = ContactLog.Record(state, message, result, now, options);
             switch (result.Status)
             {
                 case SendStatus.Sent or SendStatus.InDoubt:
@@ -142,8 +142,7 @@ public static partial class DebtorDecisions
         var pending = state.Pending;
         foreach (var request in progress.Retry.DistinctBy(r => r.CaseReference))
         {
-            if (!pending.Exists(p => p.CaseReference == request.CaseReference)
-                && (!request.Kind.IsScheduleStep() || state.LastSentStage.GetValueOrDefault(request.CaseReference, -1) < request.Stage))
+            if (!pending.Exists(p => p.CaseReference == request.CaseReference) && !ContactLog.AlreadySent(state, request))
             {
                 pending = pending.Add(request);
             }
@@ -171,10 +170,7 @@ public static partial class DebtorDecisions
         var plan = ContactPlanner.Plan(state, candidates, now, options);
         foreach (var request in plan.Unreachable)
         {
-            var stages = request.Kind.IsScheduleStep()
-                ? state.LastSentStage.SetItem(request.CaseReference, Math.Max(request.Stage, state.LastSentStage.GetValueOrDefault(request.CaseReference, -1)))
-                : state.LastSentStage;
-            state = ContactPlanner.AddLog(state with { LastSentStage = stages },
+            state = ContactLog.AddLog(ContactLog.StageSent(state, request),
                 new ContactLogEntry("-", now, request.Channels.Count > 0 ? request.Channels[0] : Channel.Letter, [request.CaseReference], ContactStatus.Unreachable, detail: "no usable contact point"),
                 options);
         }

@@ -49,7 +49,7 @@ public static partial class DebtorDecisions
     public static (DebtorState State, DateTimeOffset? MovedDispatchTo) Queue(
         DebtorState state, ContactRequest request, DateTimeOffset now, ContactOptions options)
     {
-        if (request.Kind.IsScheduleStep() && state.LastSentStage.TryGetValue(request.CaseReference, out var sent) && sent >= request.Stage)
+        if (ContactLog.AlreadySent(state, request))
         {
             return (state, null);
         }
@@ -142,7 +142,7 @@ public static partial class DebtorDecisions
 
     /// <summary>A provider's later feedback on a logged message: its status, and the contact point's health.</summary>
     public static DebtorState Delivery(DebtorState state, DeliveryReport report, ContactOptions options) =>
-        ContactPlanner.Delivery(state, report, options);
+        ContactLog.Delivery(state, report, options);
 
     /// <summary>
     /// An erasure starts: nothing more is sent (queued contacts dropped; a round in flight keeps its wake-up), and every

@@ -29,7 +29,7 @@ internal sealed partial class PhoneIndex(IGrainFactory grains, string debtorKey,
             }
 
             LogSharedPhone(logger, options.MaxDebtorsPerPhone);
-            return s with { Disabled = s.Disabled.SetItem(Channel.Sms, new DisabledPoint(phone, ContactPlanner.SharedNumber, clock.GetUtcNow())) };
+            return s with { Disabled = s.Disabled.SetItem(Channel.Sms, new DisabledPoint(phone, ContactLog.SharedNumber, clock.GetUtcNow())) };
         }
         catch (Exception e) when (e is OrleansException or TimeoutException)
         {

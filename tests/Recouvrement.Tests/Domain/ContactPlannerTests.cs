@@ -61,17 +61,17 @@ public class ContactPlannerTests
     [Fact]
     public void A_bounced_address_falls_back_to_sms_then_letter_once_sms_is_stopped()
     {
-        var bounced = ContactPlanner.Refused(Debtor, Channel.Email, "marie.durand@example.org", DeliveryOutcome.Undeliverable, "bounce", Tuesday10);
+        var bounced = ContactLog.Refused(Debtor, Channel.Email, "marie.durand@example.org", DeliveryOutcome.Undeliverable, "bounce", Tuesday10);
         Assert.Equal(Channel.Sms, Assert.Single(ContactPlanner.Plan(bounced, [Request("A", 2, Channel.Email)], Tuesday10, Options).Send).Channel);
 
-        var stopped = ContactPlanner.Refused(bounced, Channel.Sms, "+33612345678", DeliveryOutcome.OptedOut, "21610", Tuesday10);
+        var stopped = ContactLog.Refused(bounced, Channel.Sms, "+33612345678", DeliveryOutcome.OptedOut, "21610", Tuesday10);
         Assert.Equal(Channel.Letter, Assert.Single(ContactPlanner.Plan(stopped, [Request("A", 2, Channel.Email)], Tuesday10, Options).Send).Channel);
     }
 
     [Fact]
     public void A_new_address_is_usable_again_after_the_old_one_bounced()
     {
-        var bounced = ContactPlanner.Refused(Debtor, Channel.Email, "marie.durand@example.org", DeliveryOutcome.Undeliverable, "bounce", Tuesday10);
+        var bounced = ContactLog.Refused(Debtor, Channel.Email, "marie.durand@example.org", DeliveryOutcome.Undeliverable, "bounce", Tuesday10);
         var moved = bounced with { Details = Drafts.Debtor(email: "marie@example.net") };
         Assert.True(ContactPlanner.Usable(moved, Channel.Email));
         Assert.False(ContactPlanner.Usable(bounced, Channel.Email));
@@ -81,7 +81,7 @@ public class ContactPlannerTests
     public void A_feedback_for_an_old_address_does_not_disable_the_new_one()
     {
         var moved = Debtor with { Details = Drafts.Debtor(email: "marie@example.net") };
-        var after = ContactPlanner.Refused(moved, Channel.Email, "marie.durand@example.org", DeliveryOutcome.Undeliverable, "bounce", Tuesday10);
+        var after = ContactLog.Refused(moved, Channel.Email, "marie.durand@example.org", DeliveryOutcome.Undeliverable, "bounce", Tuesday10);
         Assert.True(ContactPlanner.Usable(after, Channel.Email));
     }
 
@@ -128,7 +128,7 @@ public class ContactPlannerTests
     public void A_message_left_in_flight_by_a_crash_is_logged_in_doubt_and_its_stage_counts_as_sent()
     {
         var inFlight = Debtor with { InFlight = [new InFlightMessage("msg_1", Channel.Sms, "+33612345678", [Request("A", 2)])] };
-        var after = ContactPlanner.Abandoned(inFlight, Tuesday10, Options);
+        var after = ContactLog.Abandoned(inFlight, Tuesday10, Options);
         Assert.Empty(after.InFlight);
         Assert.Equal(ContactStatus.InDoubt, Assert.Single(after.Log).Status);
         Assert.Equal(2, after.LastSentStage["A"]);
