@@ -306,6 +306,18 @@ public sealed class WebhookTargetTests(EngineHost host) : IClassFixture<EngineHo
     }
 
     [Fact]
+    public async Task The_openapi_document_describes_the_webhook_endpoints()
+    {
+        using var client = host.Client(key: null);
+        var paths = (await client.GetFromJsonAsync<JsonObject>("/openapi/v1.json"))!["paths"]!.AsObject();
+        Assert.Equal(("CreateWebhook", "ListWebhooks"), (paths["/api/v1/webhooks"]!["post"]!["operationId"]!.GetValue<string>(), paths["/api/v1/webhooks"]!["get"]!["operationId"]!.GetValue<string>()));
+        Assert.Equal(("GetWebhook", "DeleteWebhook"), (paths["/api/v1/webhooks/{id}"]!["get"]!["operationId"]!.GetValue<string>(), paths["/api/v1/webhooks/{id}"]!["delete"]!["operationId"]!.GetValue<string>()));
+        var deliveries = paths["/api/v1/webhooks/{id}/deliveries"]!["get"]!;
+        Assert.Equal("A subscription's last delivery attempts, newest first", deliveries["summary"]!.GetValue<string>());
+        Assert.NotNull(paths["/api/v1/webhooks"]!["post"]!["responses"]!["201"]);
+    }
+
+    [Fact]
     public async Task Plain_http_unknown_types_and_missing_fields_are_named()
     {
         using var api = host.Client();
