@@ -20,6 +20,9 @@ public sealed partial class WebhookDeliveryRunner(
     /// <summary>Events read from the log at a time.</summary>
     public const int PageSize = 200;
 
+    /// <summary>Pages of unwanted events read before the cursor is moved past them without a delivery.</summary>
+    private const int SkipEveryPages = 50;
+
     public async Task RunAsync(string key)
     {
         var grain = grains.Reference<IWebhookDeliveryGrain>(key);
@@ -32,17 +35,30 @@ public sealed partial class WebhookDeliveryRunner(
 
             var subscription = run.Subscription;
             var secret = secrets.Open(subscription.EncryptedSecret, subscription.WorkerKey);
+            // The grain's cursor (from) moves with each delivery; events the subscription does not want are passed over
+            // (passed) and the cursor jumps them with the next delivery, or with a skip once the log is read to its end
+            // or many pages were passed, so a new subscription walking an old log writes its state rarely.
             var from = run.Position;
+            var passed = from;
+            var pagesPassed = 0;
             while (true)
             {
-                var page = await log.ReadAsync(subscription.CreditorId, from.Cursor, null, PageSize);
-                if (page.Count == 0)
+                var page = await log.ReadAsync(subscription.CreditorId, passed.Cursor, null, PageSize);
+                if (page.Count == 0 || ++pagesPassed >= SkipEveryPages)
                 {
-                    return;
+                    if (passed != from && !await grain.Skip(from, passed))
+                    {
+                        return;
+                    }
+
+                    from = passed;
+                    pagesPassed = 0;
+                    if (page.Count == 0)
+                    {
+                        return;
+                    }
                 }
 
-                // Events the subscription does not want are passed over: the next delivery, or a skip, moves the cursor past them.
-                var passed = from;
                 foreach (var stored in page)
                 {
                     if (stored.Event.OccurredAt < subscription.CreatedAt || !subscription.Wants(stored.Event.Type))
@@ -59,16 +75,7 @@ public sealed partial class WebhookDeliveryRunner(
                     }
 
                     from = passed = attempt.EventPosition;
-                }
-
-                if (passed != from)
-                {
-                    if (!await grain.Skip(from, passed))
-                    {
-                        return;
-                    }
-
-                    from = passed;
+                    pagesPassed = 0;
                 }
             }
         }

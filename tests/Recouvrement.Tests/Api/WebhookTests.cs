@@ -145,6 +145,22 @@ public abstract class WebhookTests(EngineHost host)
     }
 
     [Fact]
+    public async Task A_subscription_receives_the_events_that_occur_after_it_was_made()
+    {
+        var (api, _) = await WebhookSettings.NewCreditor(host);
+        using var _api = api;
+        await api.PostAsJsonAsync("/api/v1/cases", WebhookSettings.Case("WN-1", "WN-D1"));
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await WebhookSettings.Subscribe(api, receiver.Url, "*");
+        await api.PostAsJsonAsync("/api/v1/cases/WN-1/payments", new { amount = 42.50m, reference = "VIR-WN-1" });
+
+        var received = await WebhookSettings.Received(receiver, 2, "the payment's two events");
+        var feed = (await api.GetFromJsonAsync<JsonObject>("/api/v1/events"))!["items"]!.AsArray();
+        Assert.Equal(["case.payment_received", "case.paid"], received.Select(r => r.Type));
+        Assert.Equal(feed.Skip(1).Select(e => e!["id"]!.GetValue<string>()), received.Select(r => r.Id));
+    }
+
+    [Fact]
     public async Task A_receiver_answering_500_gets_the_same_event_again_then_the_next_ones_in_order()
     {
         var (api, _) = await WebhookSettings.NewCreditor(host);
