@@ -63,6 +63,7 @@ public static class ApiHosting
         services.AddOptions<LetterFolderOptions>().BindConfiguration("Recouvrement:Channels:Letters");
         services.AddOptions<AgencyInfo>().BindConfiguration("Recouvrement:Agency");
         services.AddOptions<StripeOptions>().BindConfiguration("Recouvrement:Payments:Stripe");
+        Recouvrement.Webhooks.CreditorWebhookOptions.Register(services);
         services.AddOptions<Recouvrement.Payments.PaymentLinkOptions>().BindConfiguration("Recouvrement:PaymentLinks");
         services.TryAddSingleton<Recouvrement.Payments.PaymentLinks>();
         services.AddSingleton<SandboxPaymentProvider>();
@@ -106,6 +107,7 @@ public static class ApiHosting
         creditor.MapPolicyApi();
         creditor.MapSettingsApi();
         creditor.MapLettersApi();
+        creditor.MapCreditorWebhooksApi();
         app.MapWebhooks();
         app.MapStripeWebhook();
         app.MapDebtorPages();

@@ -36,6 +36,10 @@ public static class EngineServices
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IIncomingGrainCallFilter, FailedCallDropsActivation>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IIncomingGrainCallFilter, BulkIntakeReread>());
         services.TryAddSingleton<Cases.ICaseBulkStore, Cases.NoBulkStore>();
+        Webhooks.CreditorWebhookOptions.Register(services);
+        services.TryAddSingleton<Webhooks.WebhookSecrets>();
+        services.TryAddSingleton<Webhooks.WebhookSender>();
+        services.TryAddSingleton<Webhooks.WebhookDeliveryRunner>();
 
         services.TryAddSingleton<OutboxFolderChannel>();
         services.TryAddSingleton(sp => new LetterPdf(sp.GetRequiredService<IOptions<LetterOptions>>().Value));

@@ -1,0 +1,80 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Recouvrement.Webhooks;
+
+/// <summary>
+/// The creditors' signed webhooks (<c>/api/v1/webhooks</c>): which targets are accepted, how deliveries are timed and
+/// retried, how their secrets are kept. Bound from <c>Recouvrement:Webhooks</c>, by the silos (which deliver) and by
+/// the API processes (which validate new subscriptions).
+/// </summary>
+public sealed class CreditorWebhookOptions
+{
+    public const string Section = "Recouvrement:Webhooks";
+
+    /// <summary>
+    /// Accept targets in private, loopback, link-local and unique-local ranges, and plain <c>http</c> URLs. For tests and
+    /// development only: it lets a creditor make the engine call inside its own network. Default: false.
+    /// </summary>
+    public bool AllowPrivateTargets { get; set; }
+
+    /// <summary>Subscriptions a creditor may hold at once. Default: 10.</summary>
+    public int MaxSubscriptions { get; set; } = 10;
+
+    /// <summary>How long one delivery may take (connection, request and answer) before it counts as failed. Default: 10 seconds.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The wait after an event's first failed delivery; it doubles after each failure. Default: 5 seconds.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The longest wait between two attempts, also the most a <c>Retry-After</c> is honoured. Default: 1 hour.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long one event may keep failing (engine time) before its subscription is disabled. Default: 3 days.</summary>
+    public TimeSpan DisableAfter { get; set; } = TimeSpan.FromDays(3);
+
+    /// <summary>
+    /// The period of each subscription's reminder: the durable backup of the wake-up the event stream gives within a
+    /// second, should that be lost (a silo stopped between). At least 1 minute (Orleans' least reminder period). Default: 5 minutes.
+    /// </summary>
+    public TimeSpan WakeUpInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Delivery attempts each subscription keeps for <c>GET /api/v1/webhooks/{id}/deliveries</c>. Default: 100.</summary>
+    public int DeliveryLogSize { get; set; } = 100;
+
+    /// <summary>
+    /// The key (base64, at least 32 bytes) the subscriptions' secrets are encrypted with at rest (AES-256-GCM). Default:
+    /// none, and a key is derived from <c>Recouvrement:PaymentLinks:SigningKey</c> (a random one per process when that
+    /// is unset too, as in the embedded default, whose state dies with the process anyway).
+    /// </summary>
+    public string? SecretKey { get; set; }
+
+    /// <summary>Binds the options once per process (a silo with the API mapped in registers them twice) and checks them at start-up.</summary>
+    public static void Register(IServiceCollection services)
+    {
+        if (services.Any(d => d.ServiceType == typeof(Registered)))
+        {
+            return;
+        }
+
+        services.TryAddSingleton<Registered>();
+        services.AddOptions<CreditorWebhookOptions>().BindConfiguration(Section)
+            .Validate(o => o.MaxSubscriptions is >= 1 and <= 100, $"{Section}:MaxSubscriptions must be between 1 and 100")
+            .Validate(o => o.Timeout >= TimeSpan.FromSeconds(1) && o.Timeout <= TimeSpan.FromMinutes(5), $"{Section}:Timeout must be between 1 second and 5 minutes")
+            .Validate(o => o.RetryBaseDelay > TimeSpan.Zero && o.RetryBaseDelay <= o.MaxRetryDelay, $"{Section}:RetryBaseDelay must be positive and at most MaxRetryDelay")
+            .Validate(o => o.DisableAfter > TimeSpan.Zero, $"{Section}:DisableAfter must be positive")
+            .Validate(o => o.WakeUpInterval >= TimeSpan.FromMinutes(1), $"{Section}:WakeUpInterval must be at least 1 minute")
+            .Validate(o => o.DeliveryLogSize is >= 1 and <= 1000, $"{Section}:DeliveryLogSize must be between 1 and 1000")
+            .Validate(o => string.IsNullOrEmpty(o.SecretKey) || KeyLength(o.SecretKey) >= 32, $"{Section}:SecretKey must be base64 of at least 32 bytes")
+            .ValidateOnStart();
+    }
+
+    private static int KeyLength(string base64)
+    {
+        var buffer = new byte[base64.Length];
+        return Convert.TryFromBase64String(base64, buffer, out var length) ? length : 0;
+    }
+
+    private sealed class Registered;
+}
