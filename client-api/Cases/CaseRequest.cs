@@ -1,10 +1,11 @@
 namespace Recouvrement.Api.Cases;
 
-/// <summary>
-/// A case as <c>POST /api/v1/cases</c> and <c>/cases/batch</c> take it, for the OpenAPI document and the clients generated
-/// from it. The handlers do not bind it: they read the JSON by hand (<see cref="CaseJson"/>) so that each wrong field gets
-/// its own error; its fields are the ones <see cref="FieldNames.Json"/> names (a test holds the two together).
-/// </summary>
+/// <summary>A case to create: the body of <c>POST /api/v1/cases</c>, and each item of <c>/cases/batch</c>.</summary>
+/// <remarks>
+/// The OpenAPI document's type for these bodies. The handlers do not bind it: they read the JSON by hand
+/// (<see cref="CaseJson"/>) so that each wrong field gets its own error; its fields are the ones <see cref="FieldNames.Json"/>
+/// names (OpenApiContractTests holds the two together).
+/// </remarks>
 public sealed record CaseRequest
 {
     /// <summary>The creditor's own reference of the bill, unique per creditor: 1 to 64 letters, digits, '.', '_' or '-'.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Recouvrement.Api.Admin;
@@ -33,7 +34,7 @@ public static class OpenApiContract
             // for the creditor's software: the document, and so a generated client, holds the API under /api/v1 only.
             options.ShouldInclude = description => description.RelativePath?.StartsWith("api/v1/", StringComparison.Ordinal) == true;
             options.AddSchemaTransformer(ShapeSchema);
-            options.AddOperationTransformer(DescribeErrors);
+            options.AddOperationTransformer(DescribeOperation);
             options.AddDocumentTransformer(DescribeDocument);
         });
 
@@ -55,8 +56,14 @@ public static class OpenApiContract
         [StatusCodes.Status503ServiceUnavailable] = "The engine cannot serve this now (a silo or its database is away, or the key directory is not loaded yet): nothing was half-applied; retry after `Retry-After` seconds.",
     };
 
-    private static Task DescribeErrors(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    private static Task DescribeOperation(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
+        // The mapping's summary is written for the API's users; a handler's doc comment, for its maintainers.
+        if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IEndpointSummaryMetadata>().LastOrDefault() is { } summary)
+        {
+            operation.Summary = summary.Summary;
+        }
+
         // A CSV file in, a PDF out: raw bytes, which a generator sends and returns as a stream. Declared as a string, the
         // file would be sent as a quoted JSON string.
         var bodies = new[] { operation.RequestBody?.Content }.Concat(operation.Responses?.Values.Select(r => r.Content) ?? []);
@@ -110,7 +117,7 @@ public static class OpenApiContract
                 """,
         };
         document.Components ??= new OpenApiComponents();
-        document.Components.Schemas?.Remove("Stream"); // the PDF's, written inline as binary by DescribeErrors
+        document.Components.Schemas?.Remove("Stream"); // the PDF's, written inline as binary by DescribeOperation
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
         document.Components.SecuritySchemes[CreditorKey] = new OpenApiSecurityScheme
         {
