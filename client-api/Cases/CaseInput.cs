@@ -33,7 +33,14 @@ public static partial class CaseValidation
 {
     public const int MaxTextLength = 200;
 
-    public static (CaseDraft? Draft, IReadOnlyList<FieldError> Errors) Validate(CaseInput input, FieldNames names, bool decimalComma)
+    /// <summary>
+    /// The reason of a claim that was already prescribed on the day it was fed (a consumer's due more than 2 years ago,
+    /// anyone else's more than 5): nothing can be collected, so it is refused rather than dunned.
+    /// </summary>
+    public const string Prescribed = "prescribed";
+
+    /// <param name="today">The day of intake, in Paris: a claim already prescribed then is refused.</param>
+    public static (CaseDraft? Draft, IReadOnlyList<FieldError> Errors) Validate(CaseInput input, FieldNames names, bool decimalComma, DateOnly today)
     {
         var errors = new List<FieldError>();
         var reference = Reference(input.Reference, names.Reference, errors);
@@ -72,6 +79,11 @@ public static partial class CaseValidation
         if (email is null && phone is null && address is null && !errors.Exists(e => e.Field == names.Email || e.Field == names.Phone))
         {
             errors.Add(new(names.Email, "the debtor needs at least an e-mail, a phone number or a postal address"));
+        }
+
+        if (errors.Count == 0 && Prescription.IsPrescribed(dueOn!.Value, kind!.Value, today))
+        {
+            errors.Add(new(names.DueOn, Prescribed));
         }
 
         if (errors.Count > 0)

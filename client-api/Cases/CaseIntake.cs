@@ -74,22 +74,28 @@ public sealed partial class CaseIntake(IGrainFactory grains, ILogger<CaseIntake>
         return [.. items.Select(i => outcomes[i.Position])];
     }
 
-    /// <summary>The items the bulk intake created. A chunk that fails writes nothing, so its items fall to their grains.</summary>
+    /// <summary>
+    /// The items the bulk intake created. A chunk that fails writes nothing, so its items fall to their grains. The
+    /// silo wakes the created cases whose first step is already due (docs/architecture.md, "The bulk path").
+    /// </summary>
     private async Task<List<IntakeItem>> CreateInBulk(string creditorId, IReadOnlyList<IntakeItem> firsts, CancellationToken cancellationToken)
     {
         var created = new List<IntakeItem>();
         foreach (var chunk in firsts.Chunk(BulkChunk))
         {
             cancellationToken.ThrowIfCancellationRequested();
+            bool[] answer;
             try
             {
-                var answers = await grains.GetGrain<ICaseIntakeGrain>(0).CreateNew(creditorId, [.. chunk.Select(i => i.Draft!)]);
-                created.AddRange(chunk.Where((_, n) => answers[n]));
+                answer = await grains.GetGrain<ICaseIntakeGrain>(0).CreateNew(creditorId, [.. chunk.Select(i => i.Draft!)]);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
                 LogBulkFailed(logger, exception, creditorId, chunk.Length);
+                continue;
             }
+
+            created.AddRange(chunk.Where((_, n) => answer[n]));
         }
 
         return created;

@@ -10,6 +10,8 @@ public static class CaseJson
 
     public const string NotAnObject = "each case must be a JSON object";
 
+    public const string DuplicateKey = "this key appears more than once in its object: send it once";
+
     /// <summary>
     /// The case as text, and what is wrong with the JSON itself: any string or number anywhere in the item longer than
     /// <see cref="InputLimits.MaxFieldBytes"/>, or a string that is not valid Unicode (an escaped lone surrogate).
@@ -83,6 +85,7 @@ public static class CaseJson
         switch (element.ValueKind)
         {
             case JsonValueKind.Object:
+                var seen = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var property in element.EnumerateObject())
                 {
                     string name;
@@ -93,6 +96,13 @@ public static class CaseJson
                     catch (InvalidOperationException)
                     {
                         errors.Add(new(Named(path), "a property name is not valid Unicode text"));
+                        continue;
+                    }
+
+                    if (!seen.Add(name))
+                    {
+                        // Which of the two values the sender meant cannot be known: neither is taken.
+                        errors.Add(new(Join(path, name), DuplicateKey));
                         continue;
                     }
 

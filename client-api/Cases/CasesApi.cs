@@ -57,12 +57,10 @@ public static class CasesApi
             return Problems.BadRequest(CaseJson.NotAnObject);
         }
 
-        var item = ToItem(intake, 0, document.RootElement);
+        var item = ToItem(intake, 0, document.RootElement, Today(context));
         if (item.Draft is not { } draft)
         {
-            return item.Failed
-                ? TypedResults.Problem(item.Errors[0].Reason, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable")
-                : Problems.Invalid(item.Errors);
+            return item.Failed ? Problems.Unavailable(context, item.Errors[0].Reason) : Problems.Invalid(item.Errors);
         }
 
         var outcome = (await intake.SubmitAsync(creditor, [new IntakeItem(0, draft.Reference, draft, [])], cancellationToken))[0];
@@ -95,9 +93,10 @@ public static class CasesApi
 
         var items = new List<IntakeItem>(count);
         var index = 0;
+        var today = Today(context);
         foreach (var element in array.EnumerateArray())
         {
-            items.Add(ToItem(intake, index++, element));
+            items.Add(ToItem(intake, index++, element, today));
         }
 
         var outcomes = await intake.SubmitAsync(creditor, items, cancellationToken);
@@ -114,10 +113,15 @@ public static class CasesApi
     /// <summary>A payment the creditor received outside the engine, such as a bank transfer.</summary>
     public sealed record PaymentRequest(decimal? Amount, string? Currency, DateOnly? ReceivedOn, string? Reference, string? Method);
 
+    /// <remarks>
+    /// A payment larger than the balance is accepted: money received is never refused. The case is paid, and its
+    /// history records the overpayment (<c>overpayment</c>, with the amount) for the creditor to refund.
+    /// </remarks>
     public static async Task<Results<Created<CaseView>, Ok<CaseView>, ProblemHttpResult>> RecordPayment(
-        HttpContext context, string reference, PaymentRequest payment, TimeProvider clock)
+        HttpContext context, string reference, PaymentRequest payment, [FromKeyedServices(EngineClock.Key)] TimeProvider clock)
     {
         var errors = new List<FieldError>();
+        var today = Prescription.Today(clock);
         if (payment.Amount is not > 0m || decimal.Round(payment.Amount.Value, 2) != payment.Amount.Value)
         {
             errors.Add(new("amount", "a positive amount with at most 2 decimals is required"));
@@ -128,14 +132,38 @@ public static class CasesApi
             errors.Add(new("reference", "the payment's own reference (e.g. the bank transfer id, at most 100 characters) is required"));
         }
 
+        if (payment.ReceivedOn > today)
+        {
+            errors.Add(new("receivedOn", $"in the future: a payment is recorded once received (today is {today:yyyy-MM-dd})"));
+        }
+
+        if (payment.Method?.Trim().Length > 50)
+        {
+            errors.Add(new("method", "at most 50 characters, e.g. bank_transfer, cheque, cash"));
+        }
+
         if (errors.Count > 0)
         {
             return Problems.Invalid(errors);
         }
 
+        var grain = Grain(context, reference);
+        if (payment.ReceivedOn is { } receivedOn)
+        {
+            if (await grain.Get() is not { } view)
+            {
+                return Problems.NotFound($"no case '{reference}'");
+            }
+
+            if (receivedOn < view.IssuedOn)
+            {
+                return Problems.Invalid([new FieldError("receivedOn", $"before the invoice was issued ({view.IssuedOn:yyyy-MM-dd})")]);
+            }
+        }
+
         var receipt = new PaymentReceipt(payment.Reference!.Trim(), payment.Amount!.Value, payment.Currency?.ToUpperInvariant() ?? "EUR",
-            payment.ReceivedOn ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), payment.Method?.Trim() is { Length: > 0 } m ? m : "bank_transfer");
-        var result = await Grain(context, reference).RecordPayment(receipt);
+            payment.ReceivedOn ?? today, payment.Method?.Trim() is { Length: > 0 } m ? m : "bank_transfer");
+        var result = await grain.RecordPayment(receipt);
         return result.Outcome switch
         {
             CaseActionOutcome.Applied => TypedResults.Created($"/api/v1/cases/{Uri.EscapeDataString(reference)}", result.Case),
@@ -201,7 +229,9 @@ public static class CasesApi
             .Reference<ICaseGrain>(GrainKeys.Compose(CreditorKeyFilter.CreditorOf(context), reference));
 
     /// <summary>One case read and validated; anything unexpected in doing so is this item's failure, not the request's.</summary>
-    private static IntakeItem ToItem(CaseIntake intake, int index, JsonElement element) =>
+    private static DateOnly Today(HttpContext context) => Prescription.Today(context.RequestServices.GetRequiredKeyedService<TimeProvider>(EngineClock.Key));
+
+    private static IntakeItem ToItem(CaseIntake intake, int index, JsonElement element, DateOnly today) =>
         intake.Prepare(index, () =>
         {
             var (input, problems) = CaseJson.Read(element);
@@ -210,7 +240,7 @@ public static class CasesApi
                 return new IntakeItem(index, Reference(input), null, problems);
             }
 
-            var (draft, errors) = CaseValidation.Validate(input, FieldNames.Json, decimalComma: false);
+            var (draft, errors) = CaseValidation.Validate(input, FieldNames.Json, decimalComma: false, today);
             return new IntakeItem(index, draft?.Reference ?? Reference(input), draft, errors);
         });
 

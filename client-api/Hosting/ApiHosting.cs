@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Diagnostics;
@@ -13,6 +14,7 @@ using Recouvrement.Api.Imports;
 using Recouvrement.Api.Letters;
 using Recouvrement.Api.Payments;
 using Recouvrement.Api.Policy;
+using Recouvrement.Api.ReadSide;
 using Recouvrement.Api.Settings;
 using Recouvrement.Api.Webhooks;
 
@@ -26,15 +28,29 @@ public static class ApiHosting
 {
     public static IServiceCollection AddRecouvrementApi(this IServiceCollection services)
     {
-        services.AddProblemDetails();
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            // A body of the wrong type is refused by the framework before any handler runs: say what the endpoint takes.
+            if (context.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType && context.ProblemDetails.Detail is null)
+            {
+                var accepts = context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>();
+                context.ProblemDetails.Detail = ApiExceptionHandler.UnsupportedMediaType(context.HttpContext, accepts);
+            }
+        });
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.AddRecouvrementOpenApi();
         services.ConfigureHttpJsonOptions(options => Configure(options.SerializerOptions));
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddSingleton<CaseIntake>();
+        // The read side: a silo registers its own first (in memory when embedded); the API tier alone reads PostgreSQL.
+        services.TryAddSingleton<IEventLog>(sp => new PostgresEventLog(sp.GetRequiredService<Npgsql.NpgsqlDataSource>(), ServiceId(sp)));
+        services.TryAddSingleton<ICaseSummaryReader>(sp => new PostgresCaseSummaryReader(sp.GetRequiredService<Npgsql.NpgsqlDataSource>(), ServiceId(sp)));
         services.AddSingleton<CreditorKeyFilter>();
         services.AddSingleton<OperatorKeyFilter>();
         services.AddSingleton(TimeProvider.System);
+        // The engine's clock (scaled in a demo or a process test): what "today" means for intake and payments. A silo
+        // registers its own before the API is added; the API tier alone runs on real time.
+        services.TryAddKeyedSingleton(EngineClock.Key, TimeProvider.System);
         OperatorKeyOptions.Require(services);
         services.AddOptions<ApiKeyOptions>().BindConfiguration("Recouvrement:ApiKeys");
         services.AddSingleton<ApiKeyDirectory>();
@@ -57,11 +73,19 @@ public static class ApiHosting
         return services;
     }
 
-    /// <summary>camelCase fields, snake_case enum values (<c>formal_notice</c>, <c>on_hold</c>).</summary>
+    private static string ServiceId(IServiceProvider services) =>
+        services.GetRequiredService<IOptions<Orleans.Configuration.ClusterOptions>>().Value.ServiceId;
+
+    /// <summary>
+    /// camelCase fields, snake_case enum values (<c>formal_notice</c>, <c>on_hold</c>), money with two decimals, and a key
+    /// sent twice in one object refused (which of the two was meant cannot be known).
+    /// </summary>
     public static void Configure(JsonSerializerOptions json)
     {
         json.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        json.AllowDuplicateProperties = false;
         json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        json.Converters.Add(new TwoDecimals());
     }
 
     public static WebApplication MapRecouvrementApi(this WebApplication app)
@@ -76,6 +100,8 @@ public static class ApiHosting
         var creditor = api.MapGroup(string.Empty).AddEndpointFilter<CreditorKeyFilter>().RequireRateLimiting(FailedAuthenticationLimit.Name)
             .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status429TooManyRequests, StatusCodes.Status503ServiceUnavailable);
         creditor.MapCasesApi();
+        creditor.MapCaseListApi();
+        creditor.MapEventsApi();
         creditor.MapImportsApi();
         creditor.MapDebtorsApi();
         creditor.MapPolicyApi();
@@ -93,12 +119,30 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExce
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        if (exception is BadHttpRequestException { InnerException: JsonException json }
+            && JsonBodyErrors.Describe(json, Accepts(httpContext)?.RequestType) is { } field)
+        {
+            httpContext.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = httpContext,
+                Exception = exception,
+                ProblemDetails = { Status = StatusCodes.Status400BadRequest, Title = "Bad request", Detail = "the request has invalid fields", Extensions = { ["errors"] = new[] { field } } },
+            });
+        }
+
         var (status, title, detail) = exception switch
         {
             BodyTooLargeException e => (StatusCodes.Status413PayloadTooLarge, "Payload too large", e.Message),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } e => (413, "Payload too large", e.Message),
             InvalidBodyException e => (StatusCodes.Status400BadRequest, "Bad request", e.Message),
             UnsupportedBodyException e => (StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", e.Message),
+            BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } => (415, "Unsupported media type",
+                UnsupportedMediaType(httpContext, Accepts(httpContext))),
+            BadHttpRequestException { InnerException: JsonException syntax } => (400, "Bad request", string.Create(CultureInfo.InvariantCulture,
+                $"the body is not valid JSON (line {syntax.LineNumber + 1}, byte {syntax.BytePositionInLine + 1})")),
+            BadHttpRequestException e when e.Message.Contains("no body was provided", StringComparison.Ordinal) => (400, "Bad request",
+                "a JSON body is required"),
             BadHttpRequestException e => (e.StatusCode, "Bad request", e.Message),
             TimeoutException or OrleansException or Npgsql.NpgsqlException => (StatusCodes.Status503ServiceUnavailable, "Service unavailable",
                 "the engine cannot store or read this now (its database or a silo is unavailable); nothing was applied that will not be found again: retry the request"),
@@ -122,4 +166,12 @@ public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExce
             ProblemDetails = { Status = status, Title = title, Detail = detail },
         });
     }
+
+    /// <summary>Which content types the endpoint takes, and what the request was.</summary>
+    public static string UnsupportedMediaType(HttpContext context, Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata? accepts) =>
+        $"this endpoint takes {string.Join(" or ", accepts?.ContentTypes is { Count: > 0 } types ? types : ["application/json"])}; the request was {context.Request.ContentType ?? "sent without a Content-Type"}";
+
+    /// <summary>What the failed endpoint takes (the handler clears the request's endpoint; its feature keeps it).</summary>
+    private static Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata? Accepts(HttpContext context) =>
+        (context.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? context.GetEndpoint())?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>();
 }

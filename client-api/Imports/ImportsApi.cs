@@ -85,7 +85,8 @@ public static class ImportsApi
 
         var warnings = names.Select((n, i) => (n, i)).Where(x => !Columns.Contains(x.n))
             .Select(x => new ImportWarning(1, header.Fields[x.i], "unknown column, ignored")).ToList();
-        var items = records.Skip(1).Select(r => intake.Prepare(r.Line, () => ToItem(r, names))).ToList();
+        var today = Prescription.Today(context.RequestServices.GetRequiredKeyedService<TimeProvider>(EngineClock.Key));
+        var items = records.Skip(1).Select(r => intake.Prepare(r.Line, () => ToItem(r, names, today))).ToList();
         var outcomes = await intake.SubmitAsync(CreditorKeyFilter.CreditorOf(context), items, cancellationToken);
         var results = outcomes.Select(o => new LineResult(o.Position, o.Reference, o.Status, o.Errors)).ToList();
         return TypedResults.Ok(new ImportResult(results.Count,
@@ -94,7 +95,7 @@ public static class ImportsApi
             results.Count(r => r.Status == "failed"), delimiter.ToString(), warnings, results));
     }
 
-    private static IntakeItem ToItem(CsvRecord record, List<string> names)
+    private static IntakeItem ToItem(CsvRecord record, List<string> names, DateOnly today)
     {
         string? Cell(string column)
         {
@@ -136,7 +137,7 @@ public static class ImportsApi
         var input = new CaseInput(Cell("reference"), Cell("amount"), Cell("currency"), Cell("issued_on"), Cell("due_on"), Cell("label"),
             Cell("debtor_reference"), Cell("debtor_kind"), Cell("debtor_name"), Cell("email"), Cell("phone"),
             Cell("address_line1"), Cell("postal_code"), Cell("city"), Cell("country"), Cell("language"));
-        var (draft, errors) = CaseValidation.Validate(input, FieldNames.Csv, decimalComma: true);
+        var (draft, errors) = CaseValidation.Validate(input, FieldNames.Csv, decimalComma: true, today);
         return new IntakeItem(record.Line, draft?.Reference ?? reference, draft, errors);
     }
 }

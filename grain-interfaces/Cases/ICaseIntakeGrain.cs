@@ -7,11 +7,11 @@ namespace Recouvrement.Cases;
 public interface ICaseIntakeGrain : IGrainWithIntegerKey
 {
     /// <summary>
-    /// Stores in one go every draft that can be: a new reference of a new debtor. A first step due before the
-    /// reminder service next reads its table is taken once it has (the reminder refresh period plus the loading
-    /// window, 15 minutes by default). Each answer says whether that draft was created here; the others must go
-    /// through their case grain (<see cref="ICaseGrain.Create"/>), which decides duplicates and conflicts.
-    /// References must be distinct within one call.
+    /// Stores in one go every draft that can be: a new reference of a new debtor. Each answer says whether that draft
+    /// was created here; the others must go through their case grain (<see cref="ICaseGrain.Create"/>), which decides
+    /// duplicates and conflicts. The created cases whose first step is already due are woken in the background right
+    /// after (<see cref="ICaseGrain.WakeUp"/>), as their grain's own timer would have, so that a case fed in bulk is
+    /// scheduled exactly as one fed alone. References must be distinct within one call.
     /// </summary>
     Task<bool[]> CreateNew(string creditorId, IReadOnlyList<CaseDraft> drafts);
 }

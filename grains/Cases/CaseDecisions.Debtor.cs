@@ -21,7 +21,7 @@ public static partial class CaseDecisions
     public static DateOnly PrescriptionOn(CaseState state)
     {
         var from = state.AcknowledgedAt is { } at ? ParisTime.DateOf(at) : state.Draft!.DueOn;
-        return from.AddYears(state.Draft!.Debtor.Kind == DebtorKind.Consumer ? 2 : 5);
+        return Prescription.On(from, state.Draft!.Debtor.Kind);
     }
 
     /// <summary>When an open case must be escalated or closed at the latest, or null when nothing runs any more.</summary>
@@ -209,6 +209,12 @@ public static partial class CaseDecisions
             $"{count} monthly instalments from {plan.Instalments[0].DueOn:yyyy-MM-dd}{(byCreditor ? ", accepted by the creditor" : string.Empty)}{(note is null ? string.Empty : $": {note}")}");
         return Applied(after, new WithdrawFromDebtor(Settled: false), Arm(after, NextPlanEvent(after)));
     }
+
+    /// <summary>What the case does next and when: a plan's instalment notice or check, or the schedule's next step; nothing once it stopped.</summary>
+    public static (DateTimeOffset? At, string? Action) Next(CaseState state) =>
+        state.Status == CaseStatus.PaymentPlan && NextPlanEvent(state) is { } planned
+            ? (planned, PlanAction(state))
+            : state.NextStepAt is { } at && state.Status.AcceptsReminders() ? (at, state.NextAction ?? "none") : (null, null);
 
     /// <summary>What the plan's next event does, as the API spells it.</summary>
     public static string PlanAction(CaseState state) =>

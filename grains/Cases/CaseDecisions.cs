@@ -331,11 +331,5 @@ public static partial class CaseDecisions
         string.Create(CultureInfo.InvariantCulture, $"{amount:0.00} {currency}");
 
     /// <summary>The status as the API spells it.</summary>
-    public static string Wire(CaseStatus status) => status switch
-    {
-        CaseStatus.FormalNotice => "formal_notice",
-        CaseStatus.PaymentPlan => "payment_plan",
-        CaseStatus.OnHold => "on_hold",
-        _ => status.ToString().ToLowerInvariant(),
-    };
+    public static string Wire(CaseStatus status) => CaseStatuses.Wire(status);
 }

@@ -9,7 +9,7 @@ namespace Recouvrement.Cases;
 public sealed partial class CaseGrain(
     [PersistentState("case", StorageNames.Default)] IPersistentState<CaseState> state,
     [FromKeyedServices(EngineClock.Key)] TimeProvider clock,
-    ILogger<CaseGrain> logger) : Grain, ICaseGrain, IRemindable, IIncomingGrainCallFilter
+    ILogger<CaseGrain> logger) : Grain, ICaseGrain, IRemindable, IWrittenByBulkIntake
 {
     public const string NextStepReminder = "next-step";
 
@@ -25,17 +25,7 @@ public sealed partial class CaseGrain(
 
     private IDebtorGrain Debtor => GrainFactory.Reference<IDebtorGrain>(GrainKeys.Compose(CreditorId, state.State.Draft!.Debtor.Reference));
 
-    /// <summary>
-    /// An activation that found no record reads again before each call: bulk intake may have written this case
-    /// since (see <see cref="ICaseBulkStore"/>), and a second creation over it would be refused by storage.
-    /// </summary>
-    public async Task Invoke(IIncomingGrainCallContext context)
-    {
-        await emptyRecord.ReadAgainBeforeCall();
-        await context.Invoke();
-    }
-
-    private readonly EmptyRecordCheck<CaseState> emptyRecord = new(state);
+    Orleans.Core.IStorage IWrittenByBulkIntake.BulkWrittenRecord => state;
 
     public async Task<CaseCreation> Create(CaseDraft draft)
     {
@@ -114,8 +104,14 @@ public sealed partial class CaseGrain(
         if (!ReferenceEquals(decision.State, state.State))
         {
             var before = state.State.Status;
-            state.State = decision.State;
+            // The events of the change are written with it, in one transaction (IEventSource), then let go.
+            state.State = CaseFacts.Stamp(state.State, decision.State, command, CreditorId, now);
             await state.WriteStateAsync();
+            if (!state.State.NewEvents.IsEmpty)
+            {
+                state.State = state.State with { NewEvents = [] };
+            }
+
             if (before != decision.State.Status || command is OpenCase)
             {
                 LogStatusChanged(logger, this.GetPrimaryKeyString(), before, decision.State.Status);
@@ -166,9 +162,7 @@ public sealed partial class CaseGrain(
     {
         var s = state.State;
         var draft = s.Draft!;
-        var next = s.Status == CaseStatus.PaymentPlan && CaseDecisions.NextPlanEvent(s) is { } planned
-            ? new NextStep(planned, CaseDecisions.PlanAction(s), s.Stage + 1)
-            : s.NextStepAt is { } at && s.Status.AcceptsReminders() ? new NextStep(at, s.NextAction ?? "none", s.Stage + 1) : null;
+        var next = CaseDecisions.Next(s) is ({ } at, { } action) ? new NextStep(at, action, s.Stage + 1) : null;
         return new CaseView(draft.Reference, s.Status, s.Stage, draft.Amount, s.Paid, s.Balance, draft.Currency,
             draft.IssuedOn, draft.DueOn, draft.Label, draft.Debtor.Reference, next, s.ClosedReason, s.History,
             s.Dispute, s.Plan, s.Proposal, s.Status.IsFinal() ? null : CaseDecisions.PrescriptionOn(s));

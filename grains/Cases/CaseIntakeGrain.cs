@@ -6,11 +6,14 @@ namespace Recouvrement.Cases;
 /// <summary>
 /// Creates a batch of new cases with one write for all of them (<see cref="ICaseBulkStore"/>), deciding each
 /// one exactly as its grain would (<see cref="CaseDecisions"/>), so that a case created here and a case created
-/// by its grain are the same bytes in the same tables.
+/// by its grain are the same bytes in the same tables, with the same events, and are scheduled alike: a first step
+/// due before the reminder service reads the new rows is taken at once (<see cref="CaseWakeups"/>), as a grain's own
+/// timer takes a step due within a minute (<see cref="Hosting.ReminderAlarm"/>).
 /// </summary>
 [StatelessWorker]
 public sealed partial class CaseIntakeGrain(
     ICaseBulkStore store,
+    CaseWakeups wakeups,
     [FromKeyedServices(EngineClock.Key)] TimeProvider clock,
     ILogger<CaseIntakeGrain> logger) : Grain, ICaseIntakeGrain
 {
@@ -26,14 +29,24 @@ public sealed partial class CaseIntakeGrain(
         var now = clock.GetUtcNow();
         var earliest = now + store.ReminderLead;
         var cases = new List<NewCaseRow>(drafts.Count);
+        var soon = new HashSet<int>();
         for (var i = 0; i < drafts.Count; i++)
         {
-            var decision = CaseDecisions.Decide(new CaseState(), new OpenCase(drafts[i]), now, policy);
+            var open = new OpenCase(drafts[i]);
+            var decision = CaseDecisions.Decide(new CaseState(), open, now, policy);
             if (decision.Outcome == CaseActionOutcome.Applied && FirstWake(decision) is { } wake)
             {
-                // A first step already due fires once the reminder service has surely seen the row.
-                cases.Add(new NewCaseRow(i, GrainKeys.Compose(creditorId, drafts[i].Reference), decision.State,
-                    GrainKeys.Compose(creditorId, drafts[i].Debtor.Reference), wake > earliest ? wake : earliest));
+                // The creation's events go in the same transaction as the rows, as a grain's write carries them.
+                var state = CaseFacts.Stamp(new CaseState(), decision.State, open, creditorId, now);
+                // The reminder service may not read a new row before this is due, and skips a first tick already
+                // past: the row is set where it surely fires (the backup), and the case is woken at once.
+                if (wake < earliest)
+                {
+                    soon.Add(i);
+                }
+
+                cases.Add(new NewCaseRow(i, GrainKeys.Compose(creditorId, drafts[i].Reference), state,
+                    GrainKeys.Compose(creditorId, drafts[i].Debtor.Reference), wake < earliest ? earliest : wake));
             }
         }
 
@@ -57,6 +70,7 @@ public sealed partial class CaseIntakeGrain(
             Hosting.EngineMetrics.CaseEntered(CaseStatus.Active);
         }
 
+        wakeups.Enqueue(stored.Where(soon.Contains).Select(i => GrainKeys.Compose(creditorId, drafts[i].Reference)));
         LogStored(logger, creditorId, stored.Count, drafts.Count);
         return created;
     }

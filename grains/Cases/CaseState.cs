@@ -2,7 +2,7 @@ namespace Recouvrement.Cases;
 
 /// <summary>Everything a case persists. Ids are never renumbered: stored state depends on them.</summary>
 [GenerateSerializer, Alias("rc.CaseState")]
-public sealed record CaseState : Hosting.ICensusState
+public sealed record CaseState : Hosting.ICensusState, Hosting.IEventSource
 {
     [Id(0)] public CaseDraft? Draft { get; init; }
     [Id(1)] public CaseStatus Status { get; init; }
@@ -46,6 +46,13 @@ public sealed record CaseState : Hosting.ICensusState
 
     /// <summary>When the personal data of the case was erased; its amounts, dates and references stay.</summary>
     [Id(22)] public DateTimeOffset? ErasedAt { get; init; }
+
+    /// <summary>How many events the case has given rise to: the rank of its last one.</summary>
+    [Id(23)] public long EventSequence { get; init; }
+
+    /// <summary>The events of the change being written, stored with it; not part of the state itself.</summary>
+    [field: NonSerialized]
+    public ImmutableList<Events.EngineEvent> NewEvents { get; init; } = [];
 
     /// <summary>How many plans a debtor may ask for on one case: a link holder cannot grow the case without bound.</summary>
     public const int MaxPlanRequests = 10;

@@ -21,7 +21,8 @@ public interface ICaseBulkStore
 
     /// <summary>
     /// How far ahead a reminder written to the table directly must fire: the reminder service notices new rows
-    /// only when it reloads its range. A case whose first step is due sooner has its reminder set this far ahead.
+    /// only when it reloads its range. A case whose first step is due sooner has its reminder set this far ahead,
+    /// as a backup, and is woken at once after the commit (<see cref="BulkCreation.WakeNow"/>).
     /// </summary>
     TimeSpan ReminderLead { get; }
 

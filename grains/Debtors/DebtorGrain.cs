@@ -27,12 +27,11 @@ public sealed partial class DebtorGrain(
     MessageFiles files,
     IOptions<ContactOptions> options,
     IOptions<RetentionOptions> retention,
-    ILogger<DebtorGrain> logger) : Grain, IDebtorGrain, IRemindable, IIncomingGrainCallFilter
+    ILogger<DebtorGrain> logger) : Grain, IDebtorGrain, IRemindable, IWrittenByBulkIntake
 {
     internal const string DispatchReminder = "dispatch";
     internal const string RetentionReminder = "retention";
 
-    private readonly EmptyRecordCheck<DebtorState> emptyRecord = new(state);
     private string? key;
     private ReminderAlarm? alarm;
     private ReminderAlarm? forget;
@@ -62,15 +61,7 @@ public sealed partial class DebtorGrain(
         return Task.CompletedTask;
     });
 
-    /// <summary>
-    /// An activation that found no record reads again before each call: bulk intake may have written this debtor
-    /// since (see <see cref="Cases.ICaseBulkStore"/>), and acting on the empty state would lose it.
-    /// </summary>
-    public async Task Invoke(IIncomingGrainCallContext context)
-    {
-        await emptyRecord.ReadAgainBeforeCall();
-        await context.Invoke();
-    }
+    Orleans.Core.IStorage IWrittenByBulkIntake.BulkWrittenRecord => state;
 
     public async Task Attach(string caseReference, DebtorDetails details)
     {
@@ -219,6 +210,11 @@ public sealed partial class DebtorGrain(
 
         var (creditorId, reference) = GrainKeys.Split(Key);
         files.EraseDebtor(creditorId, reference);
+        if (ServiceProvider.GetService<Events.ICaseSummaryWriter>() is { } readModel)
+        {
+            await readModel.EraseDebtorAsync(creditorId, reference);
+        }
+
         await Persist(DebtorDecisions.CompleteErasure(state.State, by, cases, clock.GetUtcNow()));
         LogErased(logger, Key, by);
         return state.State.Erasure!;
@@ -341,12 +337,17 @@ public sealed partial class DebtorGrain(
         }
     }
 
+    /// <summary>Writes the new state with the events of the change (IEventSource), in one transaction; the events are then let go.</summary>
     private async Task Persist(DebtorState next)
     {
         if (!ReferenceEquals(next, state.State))
         {
-            state.State = next;
+            state.State = DebtorFacts.Stamp(state.State, next, GrainKeys.Split(Key).CreditorId, clock.GetUtcNow());
             await state.WriteStateAsync();
+            if (!state.State.NewEvents.IsEmpty)
+            {
+                state.State = state.State with { NewEvents = [] };
+            }
         }
     }
 

@@ -2,7 +2,7 @@ namespace Recouvrement.Debtors;
 
 /// <summary>Everything a debtor persists. Ids are never renumbered: stored state depends on them.</summary>
 [GenerateSerializer, Alias("rc.DebtorState")]
-public sealed record DebtorState
+public sealed record DebtorState : Hosting.IEventSource
 {
     [Id(0)] public DebtorDetails? Details { get; init; }
     [Id(1)] public ImmutableList<string> OpenCases { get; init; } = [];
@@ -50,6 +50,13 @@ public sealed record DebtorState
 
     /// <summary>That the debtor's personal data was erased, when and by whom.</summary>
     [Id(14)] public Erasure? Erasure { get; init; }
+
+    /// <summary>How many events the debtor has given rise to: the rank of its last one.</summary>
+    [Id(15)] public long EventSequence { get; init; }
+
+    /// <summary>The events of the change being written, stored with it; not part of the state itself.</summary>
+    [field: NonSerialized]
+    public ImmutableList<Events.EngineEvent> NewEvents { get; init; } = [];
 }
 
 /// <summary>A contact point a provider refused: which value, why, since when.</summary>

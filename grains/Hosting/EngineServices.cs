@@ -32,7 +32,9 @@ public static class EngineServices
         services.TryAddSingleton<PaymentLinks>();
         services.TryAddSingleton<Debtors.DispatchSlots>();
         services.TryAddSingleton<Debtors.DispatchRunner>();
+        services.TryAddSingleton<Cases.CaseWakeups>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IIncomingGrainCallFilter, FailedCallDropsActivation>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IIncomingGrainCallFilter, BulkIntakeReread>());
         services.TryAddSingleton<Cases.ICaseBulkStore, Cases.NoBulkStore>();
 
         services.TryAddSingleton<OutboxFolderChannel>();

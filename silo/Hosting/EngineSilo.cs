@@ -21,7 +21,6 @@ public static class EngineSilo
         if (connectionString is null)
         {
             silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
-            silo.AddMemoryGrainStorage(StorageNames.Default);
             silo.UseInMemoryReminderService();
         }
         else
@@ -97,6 +96,7 @@ public static class EngineSilo
         // Grain state is stored in Orleans' compact binary format, versioned by the [Id] of each field.
         silo.Services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
         silo.Services.AddRecouvrementEngine(configuration);
+        silo.AddReadSide(configuration, durable: connectionString is not null);
         var reminders = configuration.GetSection("Recouvrement:Reminders").Get<ReminderTiming>() ?? new ReminderTiming();
         silo.Services.Configure<ReminderOptions>(o =>
         {

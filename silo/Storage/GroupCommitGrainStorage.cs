@@ -78,7 +78,8 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IAsyncDispo
         }
 
         int? expected = string.IsNullOrWhiteSpace(grainState.ETag) ? null : int.Parse(grainState.ETag, System.Globalization.CultureInfo.InvariantCulture);
-        var write = new PendingWrite(table.Row(stateName, grainId, grainState), expected);
+        var events = grainState.State is Recouvrement.Hosting.IEventSource source ? source.NewEvents : [];
+        var write = new PendingWrite(table.Row(stateName, grainId, grainState), expected, events);
         var version = await queue.EnqueueAsync(write);
         if (version is null)
         {
@@ -101,22 +102,10 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IAsyncDispo
         await using var transaction = await connection.BeginTransactionAsync();
         if (updates.Count > 0)
         {
-            await using var update = new NpgsqlCommand($"""
-                UPDATE orleans_grain_state AS s
-                SET payload = u.payload, census_label = u.label, version = s.version + 1, modified_on = now()
-                FROM unnest(@types, @keys, @id_hashes, @type_hashes, @payloads, @labels, @slots, @versions)
-                     AS u(grain_type, grain_key, id_hash, type_hash, payload, label, slot, expected)
-                WHERE {GrainStateTable.KeyMatch}
-                  AND s.version = u.expected
-                RETURNING u.slot, s.version
-                """, connection, transaction);
-            table.AddRows(update, [.. updates.Select(i => batch[i].Row)]);
-            update.Parameters.Add(new NpgsqlParameter<int[]>("slots", [.. updates]));
-            update.Parameters.Add(new NpgsqlParameter<int[]>("versions", [.. updates.Select(i => batch[i].Expected!.Value)]));
-            await using var reader = await update.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
+            var updated = await table.UpdateAsync(connection, transaction, [.. updates.Select(i => (batch[i].Row, batch[i].Expected!.Value))], CancellationToken.None);
+            for (var n = 0; n < updates.Count; n++)
             {
-                versions[reader.GetInt32(0)] = reader.GetInt32(1);
+                versions[updates[n]] = updated[n];
             }
         }
 
@@ -134,6 +123,9 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IAsyncDispo
             }
         }
 
+        // The events of the writes that succeeded, in the same transaction: a change and its events are stored together or not at all.
+        var events = Enumerable.Range(0, batch.Count).Where(i => versions[i] is not null).SelectMany(i => batch[i].Events).ToList();
+        await EventRows.InsertAsync(connection, transaction, serviceId, events);
         await transaction.CommitAsync();
         return versions;
     }
@@ -147,7 +139,8 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IAsyncDispo
         }
     }
 
-    private sealed record PendingWrite(GrainStateRow Row, int? Expected);
+    /// <summary>A state to write, at the version it was read, and the events of its change (stored in the same transaction).</summary>
+    private sealed record PendingWrite(GrainStateRow Row, int? Expected, IReadOnlyList<Recouvrement.Events.EngineEvent> Events);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A group commit of {Count} grain state writes failed; each grain gets the error")]
     private static partial void LogBatchFailed(ILogger logger, Exception exception, int count);

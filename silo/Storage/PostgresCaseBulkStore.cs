@@ -8,8 +8,8 @@ namespace Recouvrement.Silo.Storage;
 /// <summary>
 /// Writes new cases, their new debtors and their first reminders into <c>orleans_grain_state</c> and
 /// <c>orleans_reminder</c> with a few multi-row statements in one transaction, in exactly the form the Orleans
-/// ADO.NET providers write and read them: the state serialized by the storage provider's own serializer, the
-/// key hashes computed by its own hasher, the reminder keyed and hashed as the reminder table keys it.
+/// ADO.NET providers write and read them (<see cref="GrainStateTable"/>, <see cref="ReminderTableRows"/>, checked
+/// against the providers by <c>OrleansRowFormatContractTests</c>).
 /// </summary>
 /// <remarks>
 /// Whatever exists already is left to the grains. Rows are inserted only where none exists (the table's unique
@@ -25,15 +25,16 @@ public sealed partial class PostgresCaseBulkStore : ICaseBulkStore
     private readonly NpgsqlDataSource dataSource;
     private readonly IGrainFactory grains;
     private readonly GrainStateTable table;
-    private readonly string serviceId;
+    private readonly ReminderTableRows reminders;
     private readonly ILogger<PostgresCaseBulkStore> logger;
+    private readonly string serviceId;
 
     public PostgresCaseBulkStore(
         BulkStoreTarget target,
         IGrainFactory grains,
         IOptionsMonitor<AdoNetGrainStorageOptions> storageOptions,
         IOptions<ClusterOptions> cluster,
-        IOptions<Orleans.Hosting.ReminderOptions> reminders,
+        IOptions<Orleans.Hosting.ReminderOptions> reminderOptions,
         Orleans.Serialization.Serializer serializer,
         ILogger<PostgresCaseBulkStore> logger)
     {
@@ -41,12 +42,13 @@ public sealed partial class PostgresCaseBulkStore : ICaseBulkStore
         this.grains = grains;
         serviceId = cluster.Value.ServiceId;
         table = new GrainStateTable(storageOptions.Get(target.ProviderName), serviceId, target.ProviderName, serializer);
+        reminders = new ReminderTableRows(serviceId);
         this.logger = logger;
 
         // The reminder service reads its slice of the table once per refresh period (on the engine's clock) and
         // keeps what fires within its loading window. A reminder this far ahead is seen by two reads before it is
         // due, so one late read does not make it miss its time (a missed first tick waits a whole period).
-        ReminderLead = reminders.Value.RefreshReminderListPeriod + reminders.Value.ReminderLoadingWindow;
+        ReminderLead = reminderOptions.Value.RefreshReminderListPeriod + reminderOptions.Value.ReminderLoadingWindow;
     }
 
     public bool Enabled => true;
@@ -80,7 +82,7 @@ public sealed partial class PostgresCaseBulkStore : ICaseBulkStore
                 .SelectMany(d => d.CaseIndexes.Select(i => caseRows[i]).Prepend(debtorRows[d.DebtorKey]))
                 .Where(r => inserted.Contains((r.StateName, r.Key)))
                 .ToList();
-            await DeleteStatesAsync(connection, transaction, taken, cancellationToken);
+            await table.DeleteAsync(connection, transaction, taken, cancellationToken);
             LogWithdrawn(logger, withdrawn.Count);
         }
 
@@ -92,42 +94,13 @@ public sealed partial class PostgresCaseBulkStore : ICaseBulkStore
             return new HashSet<int>();
         }
 
-        await InsertRemindersAsync(connection, transaction, [.. accepted.Select(c => (caseRows[c.Index].GrainId, c.FirstWake))], cancellationToken);
+        await reminders.UpsertAsync(connection, transaction,
+            [.. accepted.Select(c => new ReminderRow(caseRows[c.Index].GrainId, CaseGrain.NextStepReminder, c.FirstWake.UtcDateTime, CaseGrain.RetryPeriod))], cancellationToken);
+
+        // The creations' events (and read-model rows) in the same transaction, as a grain's own write stores them.
+        await EventRows.InsertAsync(connection, transaction, serviceId, [.. accepted.SelectMany(c => c.State.NewEvents)], cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return accepted.Select(c => c.Index).ToHashSet();
-    }
-
-    private async Task DeleteStatesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<GrainStateRow> rows, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand($"""
-            DELETE FROM orleans_grain_state AS s
-            USING unnest(@types, @keys, @id_hashes, @type_hashes) AS u(grain_type, grain_key, id_hash, type_hash)
-            WHERE {GrainStateTable.KeyMatch}
-            """, connection, transaction);
-        table.AddKeys(command, rows);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private async Task InsertRemindersAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<(GrainId Id, DateTimeOffset At)> reminders, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("""
-            INSERT INTO orleans_reminder AS r
-                (service_id, grain_id, reminder_name, start_time, period, grain_hash, version)
-            SELECT @service_id, u.grain_id, @name, u.start_time, @period, u.grain_hash, 1
-            FROM unnest(@grain_ids, @start_times, @grain_hashes) AS u(grain_id, start_time, grain_hash)
-            ON CONFLICT (service_id, grain_id, reminder_name) DO UPDATE
-            SET start_time = excluded.start_time,
-                period = excluded.period,
-                grain_hash = excluded.grain_hash,
-                version = r.version + 1
-            """, connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter<string>("service_id", serviceId));
-        command.Parameters.Add(new NpgsqlParameter<string>("name", CaseGrain.NextStepReminder));
-        command.Parameters.Add(new NpgsqlParameter<long>("period", (long)CaseGrain.RetryPeriod.TotalMilliseconds));
-        command.Parameters.Add(new NpgsqlParameter<string[]>("grain_ids", [.. reminders.Select(r => GroupCommitReminderTable.Key(r.Id))]));
-        command.Parameters.Add(new NpgsqlParameter<DateTime[]>("start_times", [.. reminders.Select(r => r.At.UtcDateTime)]));
-        command.Parameters.Add(new NpgsqlParameter<int[]>("grain_hashes", [.. reminders.Select(r => GroupCommitReminderTable.Hash(r.Id))]));
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Bulk intake left {Count} debtors that already existed to their grains")]

@@ -105,6 +105,72 @@ public sealed class BulkIntakeTests
         }
     }
 
+    [Fact]
+    public async Task Overdue_cases_fed_in_an_open_window_get_their_first_message_as_soon_in_a_batch_as_one_by_one()
+    {
+        await using var database = await PostgresDatabase.CreateAsync();
+        var outbox = Directory.CreateTempSubdirectory("recouvrement-bulk-outbox-").FullName;
+        var log = Path.Combine(Path.GetTempPath(), $"recouvrement-bulk-{database.Name}.log");
+
+        // Tuesday 10:00 in Paris, a minute a second: the reminder service reads its table every 5 engine minutes and
+        // loads 10 ahead, so a row written straight into it is surely seen only 15 minutes on.
+        const int speed = 60;
+        var start = DateTimeOffset.Parse("2026-11-03T09:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        var anchor = DateTimeOffset.UtcNow;
+        var consolidation = TimeSpan.FromMinutes(5);
+        var environment = SiloProcess.WithClusterPorts(SiloProcess.Environment(database.ConnectionString, Key, outbox, speed, start.ToString("O"), anchor));
+        environment["Recouvrement__Contact__ConsolidationDelay"] = consolidation.ToString();
+        environment["Logging__LogLevel__Recouvrement.Cases.CaseIntakeGrain"] = "Information";
+        DateTimeOffset EngineNow() => start + ((DateTimeOffset.UtcNow - anchor) * speed);
+
+        try
+        {
+            await using var silo = await SiloProcess.StartAsync(FreePort.Next(), environment, log);
+            using var api = new HttpClient { BaseAddress = silo.Address, DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", Key) } };
+            var policy = """{ "steps": [ { "dayAfterDue": 1, "action": "reminder", "channels": ["email"] } ], "escalationThreshold": 40 }""";
+            Assert.Equal(HttpStatusCode.OK, (await api.PutAsync("/api/v1/policy", new StringContent(policy, Encoding.UTF8, "application/json"))).StatusCode);
+
+            // The same input twice, a month overdue: two cases of a new debtor in one batch, and two fed one by one
+            // (the first, of a new debtor, goes in bulk too; the second, its debtor existing, through its grain).
+            var fedInBatch = EngineNow();
+            var batch = await Post(api, [Case("BATCH-1", "D-BATCH", 42.5m, "2026-10-01"), Case("BATCH-2", "D-BATCH", 18m, "2026-10-01")]);
+            Assert.Equal(2, batch["created"]!.GetValue<int>());
+            var fedOneByOne = EngineNow();
+            foreach (var single in new[] { Case("ONE-1", "D-ONE", 42.5m, "2026-10-01"), Case("ONE-2", "D-ONE", 18m, "2026-10-01") })
+            {
+                Assert.Equal(HttpStatusCode.Created, (await api.PostAsJsonAsync("/api/v1/cases", single)).StatusCode);
+            }
+
+            var lines = await File.ReadAllLinesAsync(log);
+            Assert.Contains(lines, l => l.Contains("stored 2 of 2 cases", StringComparison.Ordinal));
+            Assert.Contains(lines, l => l.Contains("stored 1 of 1 cases", StringComparison.Ordinal));
+
+            // Each debtor's first e-mail goes once its consolidation delay has run, naming both of its cases, however fed.
+            var batchMessage = await FirstEmail(api, "D-BATCH");
+            var singleMessage = await FirstEmail(api, "D-ONE");
+            var afterBatch = batchMessage.SentAt - fedInBatch;
+            var afterSingles = singleMessage.SentAt - fedOneByOne;
+            Assert.True((afterBatch - afterSingles).Duration() <= consolidation,
+                $"first e-mail {afterBatch} after the batch, {afterSingles} after the single cases: a batch must be scheduled as single cases are");
+            Assert.True(afterBatch < TimeSpan.FromMinutes(15), $"first e-mail {afterBatch} after the batch: its first step was due at once");
+            Assert.Equal(["BATCH-1", "BATCH-2"], batchMessage.Cases.Order(StringComparer.Ordinal));
+            Assert.Equal(["ONE-1", "ONE-2"], singleMessage.Cases.Order(StringComparer.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(outbox, recursive: true);
+        }
+    }
+
+    /// <summary>When a debtor's first e-mail was sent (engine time) and the cases it named.</summary>
+    private static async Task<(DateTimeOffset SentAt, string[] Cases)> FirstEmail(HttpClient api, string debtor)
+    {
+        var view = await Eventually.Get(() => api.GetFromJsonAsync<JsonObject>($"/api/v1/debtors/{debtor}")!,
+            d => d!["contactLog"]!.AsArray().Any(e => e!["channel"]!.GetValue<string>() == "email"), TimeSpan.FromSeconds(90), $"debtor {debtor}'s first e-mail");
+        var entry = view!["contactLog"]!.AsArray().First(e => e!["channel"]!.GetValue<string>() == "email")!;
+        return (entry["sentAt"]!.GetValue<DateTimeOffset>(), [.. entry["cases"]!.AsArray().Select(c => c!.GetValue<string>())]);
+    }
+
     private static object Case(string reference, string debtor, decimal amount, string dueOn = "2026-11-06") => new
     {
         reference, amount, currency = "EUR", issuedOn = "2026-09-01", dueOn,

@@ -45,7 +45,7 @@ public class EngineHost : IAsyncLifetime
     {
     }
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         var port = FreePort.Next();
         _app = SiloHost.Build(

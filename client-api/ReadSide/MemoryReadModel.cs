@@ -1,0 +1,130 @@
+namespace Recouvrement.Api.ReadSide;
+
+/// <summary>
+/// The embedded default's event log: the events every grain write carried, in the order they were written, kept in
+/// this process's memory (like everything else in that mode).
+/// </summary>
+public sealed class MemoryEventLog : IEventLog
+{
+    private readonly Lock gate = new();
+    private readonly List<StoredEvent> events = [];
+
+    /// <summary>Appends a write's events; what the creditor fed about a new case stays out of the log.</summary>
+    public void Append(IReadOnlyList<EngineEvent> written)
+    {
+        lock (gate)
+        {
+            foreach (var e in written)
+            {
+                events.Add(new StoredEvent(new EventCursor(0, events.Count + 1), e.Parties is null ? e : e with { Parties = null }));
+            }
+        }
+    }
+
+    public Task<IReadOnlyList<StoredEvent>> ReadAsync(string? creditorId, EventCursor after, IReadOnlyCollection<string>? types, int limit, CancellationToken cancellationToken = default)
+    {
+        var page = new List<StoredEvent>(Math.Min(limit, 1024));
+        lock (gate)
+        {
+            // Positions are 1, 2, 3…: the event after position p is at index p.
+            for (var i = (int)Math.Max(0, after.Position); i < events.Count && page.Count < limit; i++)
+            {
+                var e = events[i].Event;
+                if ((creditorId is null || e.CreditorId == creditorId) && (types is not { Count: > 0 } || types.Contains(e.Type)))
+                {
+                    page.Add(events[i]);
+                }
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<StoredEvent>>(page);
+    }
+}
+
+/// <summary>The embedded default's read model: each creditor's cases by reference, in memory.</summary>
+public sealed class MemoryCaseSummaries : ICaseSummaryWriter, ICaseSummaryReader
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SortedDictionary<string, CaseSummary>> creditors = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Creditor, string Reference), CaseParties> parties = new();
+
+    public Task ApplyAsync(string creditorId, CaseSummary summary)
+    {
+        var cases = Of(creditorId);
+        lock (cases)
+        {
+            if (!cases.TryGetValue(summary.Reference, out var held) || held.Sequence < summary.Sequence)
+            {
+                cases[summary.Reference] = summary;
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A new case's row, with what the creditor fed, as storage writes it with the case.</summary>
+    public void Create(string creditorId, CaseSummary summary, CaseParties fed)
+    {
+        parties[(creditorId, summary.Reference)] = fed;
+        ApplyAsync(creditorId, summary);
+    }
+
+    public Task EraseDebtorAsync(string creditorId, string debtorReference)
+    {
+        foreach (var key in parties.Where(p => p.Key.Creditor == creditorId && p.Value.Debtor.Reference == debtorReference).Select(p => p.Key).ToList())
+        {
+            parties.TryRemove(key, out _);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async IAsyncEnumerable<(CaseSummary Case, CaseParties? Parties)> ExportAsync(string creditorId, CaseQuery query, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var page = query with { Limit = CaseQuery.MaxLimit };
+        while (true)
+        {
+            var cases = await ListAsync(creditorId, page, cancellationToken);
+            foreach (var c in cases)
+            {
+                yield return (c, parties.GetValueOrDefault((creditorId, c.Reference)));
+            }
+
+            if (cases.Count < page.Limit)
+            {
+                yield break;
+            }
+
+            page = page with { After = cases[^1].Reference };
+        }
+    }
+
+    private SortedDictionary<string, CaseSummary> Of(string creditorId) =>
+        creditors.GetOrAdd(creditorId, _ => new SortedDictionary<string, CaseSummary>(StringComparer.Ordinal));
+
+    public Task<IReadOnlyList<CaseSummary>> ListAsync(string creditorId, CaseQuery query, CancellationToken cancellationToken = default)
+    {
+        if (!creditors.TryGetValue(creditorId, out var cases))
+        {
+            return Task.FromResult<IReadOnlyList<CaseSummary>>([]);
+        }
+
+        lock (cases)
+        {
+            return Task.FromResult<IReadOnlyList<CaseSummary>>([.. cases.Values
+                .Where(c => query.After is null || string.CompareOrdinal(c.Reference, query.After) > 0)
+                .Where(c => CaseSummaryFilter.Matches(c, query))
+                .Take(query.Limit)]);
+        }
+    }
+}
+
+/// <summary>What a <see cref="CaseQuery"/> keeps, written once for the in-memory read model (PostgreSQL says the same in SQL).</summary>
+public static class CaseSummaryFilter
+{
+    public static bool Matches(CaseSummary c, CaseQuery q) =>
+        (q.Status is null || c.Status == q.Status)
+        && (q.Debtor is null || c.DebtorReference == q.Debtor)
+        && (q.DueFrom is null || c.DueOn >= q.DueFrom)
+        && (q.DueTo is null || c.DueOn <= q.DueTo)
+        && (q.UpdatedSince is null || c.UpdatedAt >= q.UpdatedSince);
+}

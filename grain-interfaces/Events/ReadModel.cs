@@ -1,0 +1,90 @@
+using Recouvrement.Cases;
+
+namespace Recouvrement.Events;
+
+/// <summary>
+/// A place in the event log, after which a reader goes on: the writing transaction's id and the event's position in
+/// the table (PostgreSQL), or the rank in memory. Events are read in that order, and only once every transaction
+/// before them has ended, so a reader never passes an event that commits later.
+/// </summary>
+public readonly record struct EventCursor(ulong Transaction, long Position)
+{
+    public static EventCursor Start => default;
+
+    /// <summary>The cursor as clients carry it: opaque, URL-safe.</summary>
+    public override string ToString() =>
+        Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Transaction}.{Position}")))
+            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    public static bool TryParse(string? text, out EventCursor cursor)
+    {
+        cursor = Start;
+        if (string.IsNullOrEmpty(text))
+        {
+            return true;
+        }
+
+        try
+        {
+            var padded = text.Replace('-', '+').Replace('_', '/');
+            padded += (padded.Length % 4) switch { 2 => "==", 3 => "=", _ => string.Empty };
+            var parts = System.Text.Encoding.ASCII.GetString(Convert.FromBase64String(padded)).Split('.');
+            if (parts.Length == 2 && ulong.TryParse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var tx)
+                && long.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var position))
+            {
+                cursor = new EventCursor(tx, position);
+                return true;
+            }
+        }
+        catch (FormatException)
+        {
+        }
+
+        return false;
+    }
+}
+
+/// <summary>An event and its place in the log.</summary>
+public sealed record StoredEvent(EventCursor Cursor, EngineEvent Event);
+
+/// <summary>The durable event log (the outbox), read in commit order: by the feed for one creditor, by the relay for all.</summary>
+public interface IEventLog
+{
+    /// <param name="creditorId">Null: every creditor's events (the relay).</param>
+    /// <param name="types">Null or empty: every type.</param>
+    Task<IReadOnlyList<StoredEvent>> ReadAsync(string? creditorId, EventCursor after, IReadOnlyCollection<string>? types, int limit, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Keeps the read model's cases (<see cref="CaseSummary"/>), idempotently: a summary older than the one held is ignored.</summary>
+public interface ICaseSummaryWriter
+{
+    /// <summary>Stores the summary unless a newer one (by <see cref="CaseSummary.Sequence"/>) is held; returns once it is durable.</summary>
+    Task ApplyAsync(string creditorId, CaseSummary summary);
+
+    /// <summary>Blanks what the read model holds of a debtor's personal data (the label and the debtor of its cases).</summary>
+    Task EraseDebtorAsync(string creditorId, string debtorReference);
+}
+
+/// <summary>A filter on the read model's cases, and where a page starts.</summary>
+public sealed record CaseQuery(
+    CaseStatus? Status = null,
+    string? Debtor = null,
+    DateOnly? DueFrom = null,
+    DateOnly? DueTo = null,
+    DateTimeOffset? UpdatedSince = null,
+    string? After = null,
+    int Limit = CaseQuery.DefaultLimit)
+{
+    public const int DefaultLimit = 100;
+    public const int MaxLimit = 1000;
+}
+
+/// <summary>Reads the read model's cases in a stable order (by reference), one page after the other.</summary>
+public interface ICaseSummaryReader
+{
+    /// <summary>At most <see cref="CaseQuery.Limit"/> cases with a reference after <see cref="CaseQuery.After"/>, by reference.</summary>
+    Task<IReadOnlyList<CaseSummary>> ListAsync(string creditorId, CaseQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>Every case matching the query (its limit aside), by reference, with what the creditor fed (null once erased).</summary>
+    IAsyncEnumerable<(CaseSummary Case, CaseParties? Parties)> ExportAsync(string creditorId, CaseQuery query, CancellationToken cancellationToken = default);
+}
