@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.OpenApi;
@@ -5,6 +6,7 @@ using Microsoft.OpenApi;
 using Recouvrement.Api.Admin;
 using Recouvrement.Api.Cases;
 using Recouvrement.Api.Imports;
+using Recouvrement.Api.ReadSide;
 
 namespace Recouvrement.Api;
 
@@ -33,6 +35,8 @@ public static class OpenApiContract
             // The dashboard, /metrics, /health, the debtor pages, the sandbox checkout and the provider webhooks are not
             // for the creditor's software: the document, and so a generated client, holds the API under /api/v1 only.
             options.ShouldInclude = description => description.RelativePath?.StartsWith("api/v1/", StringComparison.Ordinal) == true;
+            // An event's data is an object of its own per event type: written inline, not as a "JsonElement" type.
+            options.CreateSchemaReferenceId = type => type.Type == typeof(JsonElement) ? null : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
             options.AddSchemaTransformer(ShapeSchema);
             options.AddOperationTransformer(DescribeOperation);
             options.AddDocumentTransformer(DescribeDocument);
@@ -73,6 +77,24 @@ public static class OpenApiContract
             {
                 media.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" };
             }
+        }
+
+        // The list's filters are read as text by the handler, to name a wrong one in a 400; the values it takes are typed.
+        foreach (var parameter in operation.Parameters?.OfType<OpenApiParameter>() ?? [])
+        {
+            parameter.Schema = parameter.Name switch
+            {
+                "status" => new OpenApiSchemaReference(nameof(CaseStatus), context.Document),
+                "dueFrom" or "dueTo" => new OpenApiSchema { Type = JsonSchemaType.String, Format = "date" },
+                _ => parameter.Schema,
+            };
+            parameter.Description ??= parameter.Name switch
+            {
+                "updatedSince" => "Cases changed at or after this instant, ISO 8601 with its offset (e.g. 2026-12-01T08:00:00Z).",
+                "cursor" or "after" => "Where to go on from: the nextCursor of the previous page; none for the first.",
+                "types" => "Event types, comma-separated: " + string.Join(", ", EventTypes.All) + ".",
+                _ => null,
+            };
         }
 
         foreach (var (code, answer) in operation.Responses ?? [])
@@ -154,12 +176,16 @@ public static class OpenApiContract
         return Task.CompletedTask;
     }
 
+    /// <summary>What a case's schedule does next (<c>none</c>: only the schedule's end is left).</summary>
+    private static readonly string[] NextActions = ["reminder", "formal_notice", "final_decision", "instalment_notice", "instalment_check", "none"];
+
     /// <summary>String fields that hold one of a fixed set of values, declared as enums for the generated clients.</summary>
     private static readonly Dictionary<(Type Type, string Property), string[]> StringEnums = new()
     {
         [(typeof(CasesApi.BatchItemResult), "status")] = ["created", "duplicate", "conflict", "invalid", "failed"],
         [(typeof(ImportsApi.LineResult), "status")] = ["created", "duplicate", "conflict", "invalid", "failed"],
-        [(typeof(NextStep), "action")] = ["reminder", "formal_notice", "final_decision", "instalment_notice", "instalment_check", "none"],
+        [(typeof(NextStep), "action")] = NextActions,
+        [(typeof(CaseListApi.CaseListItem), "nextAction")] = NextActions,
         [(typeof(ContactPointView), "status")] = ["active", "disabled", "opted_out"],
         [(typeof(ContactLogEntry), "status")] = ["sent", "delivered", "bounced", "failed", "undelivered", "in_doubt"],
         [(typeof(DebtorView), "language")] = ["fr", "en"],
@@ -167,6 +193,13 @@ public static class OpenApiContract
         [(typeof(CasesApi.DisputeResolution), "decision")] = ["uphold", "reject"],
         [(typeof(CasesApi.PlanDecision), "decision")] = ["accept", "refuse"],
     };
+
+    /// <summary>
+    /// Event types stay strings: the list grows with the engine, and a client generated today must still read an event of
+    /// a type added tomorrow (an enum would make it throw). Their description lists today's.
+    /// </summary>
+    private static readonly (Type Type, string Property)[] EventTypeFields =
+        [(typeof(CaseListApi.CaseListItem), "lastEvent"), (typeof(EventsApi.FeedEvent), "type")];
 
     /// <summary>
     /// The fields a request body needs, for the records whose fields are all nullable so that the handler can name each
@@ -192,7 +225,13 @@ public static class OpenApiContract
             schema.Pattern = null;
         }
 
-        if (type == typeof(decimal))
+        if (type == typeof(JsonElement))
+        {
+            // An event's data: a small object whose fields depend on the event's type.
+            schema.Type = JsonSchemaType.Object | NullIn(schema);
+            schema.AdditionalPropertiesAllowed = true;
+        }
+        else if (type == typeof(decimal))
         {
             // Money: a generator maps "decimal" to a decimal type, where "double" would round cents.
             schema.Type = JsonSchemaType.Number | NullIn(schema);
@@ -229,6 +268,14 @@ public static class OpenApiContract
                 }
 
                 text.Enum = allowed;
+            }
+        }
+
+        foreach (var (owner, property) in EventTypeFields)
+        {
+            if (owner == type && schema.Properties?.TryGetValue(property, out var field) == true && field is OpenApiSchema text)
+            {
+                text.Description = "An event type, today one of: " + string.Join(", ", EventTypes.All) + ".";
             }
         }
 
