@@ -139,7 +139,7 @@ public static class OpenApiContract
                 """,
         };
         document.Components ??= new OpenApiComponents();
-        document.Components.Schemas?.Remove("Stream"); // the PDF's, written inline as binary by DescribeOperation
+        document.Components.Schemas?.Remove("Stream"); // the PDF and the CSV export, written inline as binary by DescribeOperation
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
         document.Components.SecuritySchemes[CreditorKey] = new OpenApiSecurityScheme
         {
