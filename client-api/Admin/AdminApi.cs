@@ -12,11 +12,16 @@ public static partial class AdminApi
 {
     public static RouteGroupBuilder MapAdminApi(this RouteGroupBuilder api)
     {
-        var admin = api.MapGroup("/admin").AddEndpointFilter<OperatorKeyFilter>().RequireRateLimiting(FailedAuthenticationLimit.Name).WithTags("Admin");
-        admin.MapPost("/creditors", OnboardCreditor);
-        admin.MapPost("/creditors/{id}/keys", CreateKey);
-        admin.MapGet("/creditors/{id}/keys", ListKeys);
-        admin.MapDelete("/creditors/{id}/keys/{keyId}", RevokeKey);
+        var admin = api.MapGroup("/admin").AddEndpointFilter<OperatorKeyFilter>().RequireRateLimiting(FailedAuthenticationLimit.Name).WithTags("Admin")
+            .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status429TooManyRequests, StatusCodes.Status503ServiceUnavailable);
+        admin.MapPost("/creditors", OnboardCreditor).WithName("onboardCreditor").WithSummary("Onboard a creditor; its first API key is shown once")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict, StatusCodes.Status415UnsupportedMediaType);
+        admin.MapPost("/creditors/{id}/keys", CreateKey).WithName("createKey").WithSummary("Add an API key to a creditor; it is shown once")
+            .ProducesProblems(StatusCodes.Status404NotFound);
+        admin.MapGet("/creditors/{id}/keys", ListKeys).WithName("listKeys").WithSummary("A creditor's keys, revoked ones included; never a key")
+            .ProducesProblems(StatusCodes.Status404NotFound);
+        admin.MapDelete("/creditors/{id}/keys/{keyId}", RevokeKey).WithName("revokeKey").WithSummary("Revoke a creditor's key")
+            .ProducesProblems(StatusCodes.Status404NotFound);
         return api;
     }
 

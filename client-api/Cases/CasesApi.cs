@@ -14,15 +14,30 @@ public static class CasesApi
     public static RouteGroupBuilder MapCasesApi(this RouteGroupBuilder api)
     {
         var cases = api.MapGroup("/cases").WithTags("Cases");
-        cases.MapPost("/", CreateCase).Accepts<JsonElement>("application/json");
-        cases.MapPost("/batch", CreateBatch).Accepts<JsonElement>("application/json");
-        cases.MapGet("/{reference}", GetCase);
-        cases.MapPost("/{reference}/payments", RecordPayment);
-        cases.MapPost("/{reference}/hold", Hold);
-        cases.MapPost("/{reference}/resume", Resume);
-        cases.MapPost("/{reference}/cancel", Cancel);
-        cases.MapPost("/{reference}/dispute/resolution", ResolveDispute);
-        cases.MapPost("/{reference}/plan/decision", DecidePlan);
+        cases.MapPost("/", CreateCase).WithName("createCase").Accepts<CaseRequest>("application/json")
+            .WithSummary("Create one case: 201 created, 200 when the same case was already there")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status409Conflict, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType);
+        cases.MapPost("/batch", CreateBatch).WithName("createCases").Accepts<IReadOnlyList<CaseRequest>>("application/json")
+            .WithSummary("Create up to 10,000 cases: one result per item, in order")
+            .WithDescription("The body is a JSON array of cases, or an object `{\"cases\": [...]}` holding one. An invalid item is reported in its result and does not stop the others.")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType);
+        cases.MapGet("/{reference}", GetCase).WithName("getCase").WithSummary("One case: status, stage, amounts, next step, history")
+            .ProducesProblems(StatusCodes.Status404NotFound);
+        cases.MapPost("/{reference}/payments", RecordPayment).WithName("recordPayment")
+            .WithSummary("Record a payment received outside the engine: 201 recorded, 200 when this payment reference was already")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status415UnsupportedMediaType);
+        cases.MapPost("/{reference}/hold", Hold).WithName("holdCase").WithSummary("Pause a case's schedule")
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+        cases.MapPost("/{reference}/resume", Resume).WithName("resumeCase").WithSummary("Resume a case on hold; its schedule shifts by the time spent on hold")
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+        cases.MapPost("/{reference}/cancel", Cancel).WithName("cancelCase").WithSummary("Cancel a case (closed, final)")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status415UnsupportedMediaType);
+        cases.MapPost("/{reference}/dispute/resolution", ResolveDispute).WithName("resolveDispute")
+            .WithSummary("Uphold a dispute (closes the case) or reject it (resumes it and tells the debtor why)")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status415UnsupportedMediaType);
+        cases.MapPost("/{reference}/plan/decision", DecidePlan).WithName("decidePlan")
+            .WithSummary("Accept or refuse a payment plan the debtor asked for outside the automatic rules")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status415UnsupportedMediaType);
         return api;
     }
 

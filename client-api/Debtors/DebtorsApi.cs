@@ -11,8 +11,10 @@ public static class DebtorsApi
     public static RouteGroupBuilder MapDebtorsApi(this RouteGroupBuilder api)
     {
         var debtors = api.MapGroup("/debtors").WithTags("Debtors");
-        debtors.MapGet("/{reference}", GetDebtor);
-        debtors.MapDelete("/{reference}", EraseDebtor);
+        debtors.MapGet("/{reference}", GetDebtor).WithName("getDebtor").WithSummary("One debtor: open cases, contact points and their health, contact log")
+            .ProducesProblems(StatusCodes.Status404NotFound);
+        debtors.MapDelete("/{reference}", EraseDebtor).WithName("eraseDebtor").WithSummary("Erase a debtor's personal data everywhere (GDPR art. 17)")
+            .ProducesProblems(StatusCodes.Status404NotFound);
         return api;
     }
 

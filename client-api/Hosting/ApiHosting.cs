@@ -38,7 +38,7 @@ public static class ApiHosting
             }
         });
         services.AddExceptionHandler<ApiExceptionHandler>();
-        services.AddOpenApi("v1");
+        services.AddRecouvrementOpenApi();
         services.ConfigureHttpJsonOptions(options => Configure(options.SerializerOptions));
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddSingleton<CaseIntake>();
@@ -98,7 +98,8 @@ public static class ApiHosting
         app.MapOpenApi("/openapi/{documentName}.json");
         var api = app.MapGroup("/api/v1");
         api.MapAdminApi();
-        var creditor = api.MapGroup(string.Empty).AddEndpointFilter<CreditorKeyFilter>().RequireRateLimiting(FailedAuthenticationLimit.Name);
+        var creditor = api.MapGroup(string.Empty).AddEndpointFilter<CreditorKeyFilter>().RequireRateLimiting(FailedAuthenticationLimit.Name)
+            .ProducesProblems(StatusCodes.Status401Unauthorized, StatusCodes.Status429TooManyRequests, StatusCodes.Status503ServiceUnavailable);
         creditor.MapCasesApi();
         creditor.MapCaseListApi();
         creditor.MapEventsApi();

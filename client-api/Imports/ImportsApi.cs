@@ -19,7 +19,9 @@ public static class ImportsApi
 
     public static RouteGroupBuilder MapImportsApi(this RouteGroupBuilder api)
     {
-        api.MapPost("/imports", Import).WithTags("Imports").Accepts<string>("text/csv");
+        api.MapPost("/imports", Import).WithTags("Imports").WithName("importCases").Accepts<string>("text/csv")
+            .WithSummary("Import a CSV file of cases: one result per line, with its line number")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType);
         return api;
     }
 

@@ -30,8 +30,9 @@ public static partial class LettersApi
     public static RouteGroupBuilder MapLettersApi(this RouteGroupBuilder api)
     {
         var letters = api.MapGroup("/letters").WithTags("Letters");
-        letters.MapGet("/", List);
-        letters.MapGet("/{id}", Get);
+        letters.MapGet("/", List).WithName("listLetters").WithSummary("Letters waiting in the print folder, newest first, 100 a page");
+        letters.MapGet("/{id}", Get).WithName("getLetter").WithSummary("One letter, as PDF")
+            .Produces<Stream>(StatusCodes.Status200OK, "application/pdf").ProducesProblems(StatusCodes.Status404NotFound);
         return api;
     }
 

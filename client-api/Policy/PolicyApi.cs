@@ -9,8 +9,9 @@ public static class PolicyApi
     public static RouteGroupBuilder MapPolicyApi(this RouteGroupBuilder api)
     {
         var policy = api.MapGroup("/policy").WithTags("Policy");
-        policy.MapGet("/", GetPolicy);
-        policy.MapPut("/", PutPolicy);
+        policy.MapGet("/", GetPolicy).WithName("getPolicy").WithSummary("The creditor's dunning schedule");
+        policy.MapPut("/", PutPolicy).WithName("setPolicy").WithSummary("Replace the creditor's dunning schedule")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status415UnsupportedMediaType);
         return api;
     }
 

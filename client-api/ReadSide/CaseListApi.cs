@@ -15,8 +15,10 @@ public static class CaseListApi
     public static RouteGroupBuilder MapCaseListApi(this RouteGroupBuilder api)
     {
         var cases = api.MapGroup("/cases").WithTags("Cases");
-        cases.MapGet("/", List);
-        cases.MapGet("/export", Export);
+        cases.MapGet("/", List).WithName("listCases").WithSummary("The creditor's cases, filtered, a page at a time (keyset: pass nextCursor back)")
+            .ProducesProblems(StatusCodes.Status400BadRequest);
+        cases.MapGet("/export", Export).WithName("exportCases").WithSummary("The same cases as a CSV file (';', decimal comma, UTF-8 with BOM)")
+            .Produces<Stream>(StatusCodes.Status200OK, "text/csv").ProducesProblems(StatusCodes.Status400BadRequest);
         return api;
     }
 

@@ -9,7 +9,9 @@ public static class EventsApi
 {
     public static RouteGroupBuilder MapEventsApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/events", Feed).WithTags("Events");
+        api.MapGet("/events", Feed).WithTags("Events").WithName("listEvents")
+            .WithSummary("The creditor's durable event feed, in order: pass nextCursor back as after to read on")
+            .ProducesProblems(StatusCodes.Status400BadRequest);
         return api;
     }
 

@@ -12,8 +12,9 @@ public static class SettingsApi
     public static RouteGroupBuilder MapSettingsApi(this RouteGroupBuilder api)
     {
         var settings = api.MapGroup("/settings").WithTags("Settings");
-        settings.MapGet("/", GetSettings);
-        settings.MapPut("/", PutSettings);
+        settings.MapGet("/", GetSettings).WithName("getSettings").WithSummary("The creditor's address, business-debtor charges and plan rules");
+        settings.MapPut("/", PutSettings).WithName("setSettings").WithSummary("Replace the creditor's settings")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status415UnsupportedMediaType);
         return api;
     }
 

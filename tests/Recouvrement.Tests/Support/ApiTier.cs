@@ -21,7 +21,10 @@ public sealed class ApiTier : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    public static async Task<ApiTier> StartAsync(EngineHost engine, params string[] settings)
+    public static Task<ApiTier> StartAsync(EngineHost engine, params string[] settings) => StartAsync(engine, _ => { }, settings);
+
+    /// <summary>An API tier whose Orleans client is changed first (a grain call filter that fails calls, say).</summary>
+    public static async Task<ApiTier> StartAsync(EngineHost engine, Action<IClientBuilder> configureClient, params string[] settings)
     {
         var port = FreePort.Next();
         var builder = WebApplication.CreateBuilder(
@@ -31,7 +34,11 @@ public sealed class ApiTier : IAsyncDisposable
             "--Logging:LogLevel:Default=Warning",
             .. settings,
         ]);
-        builder.UseOrleansClient(client => client.UseLocalhostClustering(engine.GatewayPort, serviceId: "recouvrement", clusterId: "recouvrement"));
+        builder.UseOrleansClient(client =>
+        {
+            client.UseLocalhostClustering(engine.GatewayPort, serviceId: "recouvrement", clusterId: "recouvrement");
+            configureClient(client);
+        });
         builder.Services.AddRecouvrementApi();
         var app = builder.Build();
         app.MapRecouvrementApi();
