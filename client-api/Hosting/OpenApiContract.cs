@@ -182,8 +182,6 @@ public static class OpenApiContract
     /// <summary>String fields that hold one of a fixed set of values, declared as enums for the generated clients.</summary>
     private static readonly Dictionary<(Type Type, string Property), string[]> StringEnums = new()
     {
-        [(typeof(CasesApi.BatchItemResult), "status")] = ["created", "duplicate", "conflict", "invalid", "failed"],
-        [(typeof(ImportsApi.LineResult), "status")] = ["created", "duplicate", "conflict", "invalid", "failed"],
         [(typeof(NextStep), "action")] = NextActions,
         [(typeof(CaseListApi.CaseListItem), "nextAction")] = NextActions,
         [(typeof(ContactPointView), "status")] = ["active", "disabled", "opted_out"],

@@ -17,15 +17,19 @@ public static class CreditorWebhooksApi
     public static RouteGroupBuilder MapCreditorWebhooksApi(this RouteGroupBuilder api)
     {
         var hooks = api.MapGroup("/webhooks").WithTags("Webhook subscriptions");
-        hooks.MapPost("/", Create).WithName("CreateWebhook").WithSummary("Subscribe a URL to the creditor's events")
+        hooks.MapPost("/", Create).WithName("createWebhook").WithSummary("Subscribe a URL to the creditor's events")
             .WithDescription("Body {url, events: [types or \"*\"]}. The URL must be https and resolve to public addresses only. "
-                + "The answer carries the signing secret, shown this once. Deliveries start with the events that occur after the subscription.");
-        hooks.MapGet("/", List).WithName("ListWebhooks").WithSummary("The creditor's subscriptions and their status")
+                + "The answer carries the signing secret, shown this once. Deliveries start with the events that occur after the subscription.")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status415UnsupportedMediaType);
+        hooks.MapGet("/", List).WithName("listWebhooks").WithSummary("The creditor's subscriptions and their status")
             .WithDescription("Each subscription is active, or disabled with the reason (an event failed for 3 days). Never a secret.");
-        hooks.MapGet("/{id}", Get).WithName("GetWebhook").WithSummary("One subscription and its status");
-        hooks.MapDelete("/{id}", Delete).WithName("DeleteWebhook").WithSummary("Stop and forget a subscription");
-        hooks.MapGet("/{id}/deliveries", Deliveries).WithName("ListWebhookDeliveries").WithSummary("A subscription's last delivery attempts, newest first")
-            .WithDescription("Event id and type, attempt number, the receiver's HTTP status, the error, the duration in milliseconds and the time of each attempt.");
+        hooks.MapGet("/{id}", Get).WithName("getWebhook").WithSummary("One subscription and its status")
+            .ProducesProblems(StatusCodes.Status404NotFound);
+        hooks.MapDelete("/{id}", Delete).WithName("deleteWebhook").WithSummary("Stop and forget a subscription")
+            .ProducesProblems(StatusCodes.Status404NotFound);
+        hooks.MapGet("/{id}/deliveries", Deliveries).WithName("listWebhookDeliveries").WithSummary("A subscription's last delivery attempts, newest first")
+            .WithDescription("Event id and type, attempt number, the receiver's HTTP status, the error, the duration in milliseconds and the time of each attempt.")
+            .ProducesProblems(StatusCodes.Status404NotFound);
         return api;
     }
 

@@ -7,6 +7,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Recouvrement.Api;
 using Recouvrement.Api.Cases;
+using Recouvrement.Webhooks;
 using Recouvrement.Tests.Support;
 using NJsonSchema.CodeGeneration.CSharp;
 using static Recouvrement.Tests.Support.GeneratedClient;
@@ -73,7 +74,7 @@ public sealed class OpenApiContractTests(OpenApiContractTests.Host host) : IClas
         Assert.Equal(
             ["Duplicate", "Created", "Invalid", "Conflict"],
             Enumerable.Range(0, 4).Select(i => Get(Item(batch, "Items", i), "Status")!.ToString()!));
-        Assert.Equal(api.Enum("BatchItemResultStatus", "Invalid"), Get(Item(batch, "Items", 2), "Status"));
+        Assert.Equal(api.Enum("IntakeStatus", "Invalid"), Get(Item(batch, "Items", 2), "Status"));
         Assert.Equal("debtor.email", Get(Item(Item(batch, "Items", 2), "Errors", 0), "Field"));
 
         using var csv = new MemoryStream(Encoding.UTF8.GetBytes($$"""
@@ -86,7 +87,7 @@ public sealed class OpenApiContractTests(OpenApiContractTests.Host host) : IClas
         Assert.Equal(";", Get(imported, "Delimiter"));
         Assert.Equal(2, Get(Item(imported, "Results", 0), "Line"));
         Assert.Equal($"OA-{run}-CSV-1", Get(Item(imported, "Results", 0), "Reference"));
-        Assert.Equal(api.Enum("LineResultStatus", "Invalid"), Get(Item(imported, "Results", 1), "Status"));
+        Assert.Equal(api.Enum("IntakeStatus", "Invalid"), Get(Item(imported, "Results", 1), "Status"));
         Assert.Equal(3, Get(Item(imported, "Results", 1), "Line"));
         Assert.Equal("due_on", Get(Item(Item(imported, "Results", 1), "Errors", 0), "Field"));
         Assert.Equal(42.50m, Get(await api.Call("GetCaseAsync", $"OA-{run}-CSV-1"), "Amount"));
@@ -195,7 +196,14 @@ public sealed class OpenApiContractTests(OpenApiContractTests.Host host) : IClas
         ["createKey"] = () => Post($"/api/v1/admin/creditors/{EngineHost.DemoCreditor}/keys"),
         ["listKeys"] = () => new(HttpMethod.Get, $"/api/v1/admin/creditors/{EngineHost.DemoCreditor}/keys"),
         ["revokeKey"] = () => new(HttpMethod.Delete, $"/api/v1/admin/creditors/{EngineHost.DemoCreditor}/keys/OA-ERR-NOKEY"),
+        ["createWebhook"] = () => Post("/api/v1/webhooks", Json("""{ "url": "https://hooks.example.org/recouvrement", "events": ["case.paid"] }""")),
+        ["listWebhooks"] = () => new(HttpMethod.Get, "/api/v1/webhooks"),
+        ["getWebhook"] = () => new(HttpMethod.Get, $"/api/v1/webhooks/{UnknownWebhook}"),
+        ["deleteWebhook"] = () => new(HttpMethod.Delete, $"/api/v1/webhooks/{UnknownWebhook}"),
+        ["listWebhookDeliveries"] = () => new(HttpMethod.Get, $"/api/v1/webhooks/{UnknownWebhook}/deliveries"),
     };
+
+    private const string UnknownWebhook = "wh_0000000000000000";
 
     private static readonly JsonSerializerOptions ApiJson = ApiOptions();
 
@@ -297,6 +305,11 @@ public sealed class OpenApiContractTests(OpenApiContractTests.Host host) : IClas
             new("createKey", 404, () => AsOperator(Post("/api/v1/admin/creditors/oa-err-nobody/keys"))),
             new("listKeys", 404, () => AsOperator(new(HttpMethod.Get, "/api/v1/admin/creditors/oa-err-nobody/keys"))),
             new("revokeKey", 404, () => AsOperator(new(HttpMethod.Delete, $"/api/v1/admin/creditors/{EngineHost.DemoCreditor}/keys/OA-ERR-NOKEY"))),
+            new("createWebhook", 400, () => Send(Post("/api/v1/webhooks", Json("""{ "url": "https://hooks.example.org/recouvrement", "events": [] }"""))), "events"),
+            new("createWebhook", 415, () => Send(Post("/api/v1/webhooks", Text("""{ "url": "https://hooks.example.org/recouvrement", "events": ["*"] }""")))),
+            new("getWebhook", 404, () => Send(new(HttpMethod.Get, $"/api/v1/webhooks/{UnknownWebhook}"))),
+            new("deleteWebhook", 404, () => Send(new(HttpMethod.Delete, $"/api/v1/webhooks/{UnknownWebhook}"))),
+            new("listWebhookDeliveries", 404, () => Send(new(HttpMethod.Get, $"/api/v1/webhooks/{UnknownWebhook}/deliveries"))),
         ]);
 
         var declared = DeclaredErrors(await Document());
@@ -379,7 +392,7 @@ public sealed class OpenApiContractTests(OpenApiContractTests.Host host) : IClas
         var paths = document["paths"]!.AsObject().Select(p => p.Key).ToList();
         Assert.All(paths, path => Assert.StartsWith("/api/v1/", path, StringComparison.Ordinal));
         Assert.DoesNotContain(paths, path => path.Contains("dashboard", StringComparison.Ordinal) || path.Contains("metrics", StringComparison.Ordinal)
-            || path.Contains("health", StringComparison.Ordinal) || path.Contains("webhooks", StringComparison.Ordinal));
+            || path.Contains("health", StringComparison.Ordinal) || path.StartsWith("/webhooks", StringComparison.Ordinal));
         Assert.Equal(ValidRequests.Keys.Order(), Operations(document).Select(o => o.Operation["operationId"]!.GetValue<string>()).Order());
 
         var schemes = document["components"]!["securitySchemes"]!;
@@ -398,8 +411,9 @@ public sealed class OpenApiContractTests(OpenApiContractTests.Host host) : IClas
         AssertEnumAsWritten<StepAction>(schemas["StepAction"]!);
         AssertEnumAsWritten<Channel>(schemas["Channel"]!);
         AssertEnumAsWritten<DebtorKind>(schemas["DebtorKind"]!);
-        Assert.Equal(["created", "duplicate", "conflict", "invalid", "failed"], Values(schemas["BatchItemResult"]!["properties"]!["status"]!));
-        Assert.Equal(["created", "duplicate", "conflict", "invalid", "failed"], Values(schemas["LineResult"]!["properties"]!["status"]!));
+        AssertEnumAsWritten<IntakeStatus>(schemas["IntakeStatus"]!);
+        AssertEnumAsWritten<WebhookStatus>(schemas["WebhookStatus"]!);
+        Assert.Equal(["#/components/schemas/IntakeStatus"], new[] { schemas["BatchItemResult"]!, schemas["LineResult"]! }.Select(s => s["properties"]!["status"]!["$ref"]!.GetValue<string>()).Distinct());
         Assert.Equal(["active", "disabled", "opted_out"], Values(schemas["ContactPointView"]!["properties"]!["status"]!));
         Assert.Equal(["uphold", "reject"], Values(schemas["DisputeResolution"]!["properties"]!["decision"]!));
 

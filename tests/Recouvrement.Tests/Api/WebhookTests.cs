@@ -326,8 +326,8 @@ public sealed class WebhookTargetTests(EngineHost host) : IClassFixture<EngineHo
     {
         using var client = host.Client(key: null);
         var paths = (await client.GetFromJsonAsync<JsonObject>("/openapi/v1.json"))!["paths"]!.AsObject();
-        Assert.Equal(("CreateWebhook", "ListWebhooks"), (paths["/api/v1/webhooks"]!["post"]!["operationId"]!.GetValue<string>(), paths["/api/v1/webhooks"]!["get"]!["operationId"]!.GetValue<string>()));
-        Assert.Equal(("GetWebhook", "DeleteWebhook"), (paths["/api/v1/webhooks/{id}"]!["get"]!["operationId"]!.GetValue<string>(), paths["/api/v1/webhooks/{id}"]!["delete"]!["operationId"]!.GetValue<string>()));
+        Assert.Equal(("createWebhook", "listWebhooks"), (paths["/api/v1/webhooks"]!["post"]!["operationId"]!.GetValue<string>(), paths["/api/v1/webhooks"]!["get"]!["operationId"]!.GetValue<string>()));
+        Assert.Equal(("getWebhook", "deleteWebhook"), (paths["/api/v1/webhooks/{id}"]!["get"]!["operationId"]!.GetValue<string>(), paths["/api/v1/webhooks/{id}"]!["delete"]!["operationId"]!.GetValue<string>()));
         var deliveries = paths["/api/v1/webhooks/{id}/deliveries"]!["get"]!;
         Assert.Equal("A subscription's last delivery attempts, newest first", deliveries["summary"]!.GetValue<string>());
         Assert.NotNull(paths["/api/v1/webhooks"]!["post"]!["responses"]!["201"]);
