@@ -85,7 +85,7 @@ public static class ApiHosting
     {
         json.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         json.AllowDuplicateProperties = false;
-        json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        json.Converters.Add(new SnakeCaseEnums());
         json.Converters.Add(new TwoDecimals());
     }
 

@@ -124,6 +124,28 @@ public static class OpenApiContract
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// A list of enum values (a step's channels) gets its items described inline by <see cref="ShapeSchema"/>; pointing
+    /// them at the enum's own schema gives a generated client one type for the values, wherever they appear.
+    /// </summary>
+    private static void ReferListedEnums(OpenApiDocument document)
+    {
+        var schemas = document.Components?.Schemas ?? new Dictionary<string, IOpenApiSchema>();
+        var enums = schemas.Where(s => s.Value.Enum is { Count: > 0 } && s.Value.Type == JsonSchemaType.String)
+            .ToDictionary(s => string.Join('|', s.Value.Enum!.Select(v => v?.ToJsonString())), s => s.Key, StringComparer.Ordinal);
+        foreach (var schema in schemas.Values.OfType<OpenApiSchema>())
+        {
+            foreach (var property in schema.Properties?.Values.OfType<OpenApiSchema>() ?? [])
+            {
+                if (property.Items is OpenApiSchema { Enum: { Count: > 0 } values }
+                    && enums.TryGetValue(string.Join('|', values.Select(v => v?.ToJsonString())), out var name))
+                {
+                    property.Items = new OpenApiSchemaReference(name, document);
+                }
+            }
+        }
+    }
+
     private static Task DescribeDocument(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
         document.Info = new OpenApiInfo
@@ -135,11 +157,13 @@ public static class OpenApiContract
                 debtors, record payments received elsewhere, act on cases, set the dunning policy. Every request carries
                 `Authorization: Bearer <key>` (the creditor's API key; the operator key for `/api/v1/admin`). A key sees only its
                 creditor's data. Every error is RFC 9457 problem details (`application/problem+json`). Enums are written in
-                snake_case. A request body over 30 MB is refused with 413 by any endpoint.
+                snake_case and read in any letter case. A body over its endpoint's cap is refused with 413: 64 KB for one case,
+                32 MB for a batch or a CSV file, 30 MB for any other.
                 """,
         };
         document.Components ??= new OpenApiComponents();
         document.Components.Schemas?.Remove("Stream"); // the PDF and the CSV export, written inline as binary by DescribeOperation
+        ReferListedEnums(document);
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
         document.Components.SecuritySchemes[CreditorKey] = new OpenApiSecurityScheme
         {
@@ -236,11 +260,19 @@ public static class OpenApiContract
             schema.Format = "decimal";
             schema.Pattern = null;
         }
-        else if (type.IsEnum && schema.Enum is { Count: > 0 })
+        else if (type.IsEnum)
         {
-            // An enum used nullable somewhere gets null among its values; the nullable uses say it with oneOf already.
+            // The values as SnakeCaseEnums writes them (the framework cannot read them off a custom converter); an enum
+            // used nullable somewhere says so with oneOf at that use, not with null among its values.
             schema.Type = JsonSchemaType.String;
-            schema.Enum = [.. schema.Enum.Where(value => value is not null)];
+            schema.Enum = [.. Enum.GetNames(type).Select(name => (JsonNode)JsonValue.Create(JsonNamingPolicy.SnakeCaseLower.ConvertName(name)))];
+        }
+
+        else if (schema.Items is null or OpenApiSchema { Type: null, Enum: null or { Count: 0 } } && (schema.Type & JsonSchemaType.Array) != 0
+            && (type.IsArray ? type.GetElementType() : type.IsGenericType ? type.GetGenericArguments()[^1] : null) is { IsEnum: true } element)
+        {
+            // A list of enum values: the framework leaves its items undescribed behind a custom converter.
+            schema.Items = new OpenApiSchemaReference(element.Name, context.Document);
         }
 
         if (RequiredRequestFields.TryGetValue(type, out var required))

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http.Features;
+
 namespace Recouvrement.Api;
 
 /// <summary>Thrown when a request body is over its endpoint's limit; answered with 413.</summary>
@@ -15,6 +17,12 @@ public static class RequestBody
         if (request.ContentLength > limit)
         {
             throw new BodyTooLargeException(limit);
+        }
+
+        // The server's own cap (Kestrel's 30 MB by default) gives way to the endpoint's, which this method enforces.
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } cap)
+        {
+            cap.MaxRequestBodySize = limit;
         }
 
         using var buffer = new MemoryStream();

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Recouvrement.Api.Cases;
 using Recouvrement.Tests.Support;
 
 namespace Recouvrement.Tests.Api;
@@ -264,5 +265,27 @@ public sealed class BoundedInputTests(BoundedInputTests.OddHost host) : IClassFi
         Assert.Equal(HttpStatusCode.OK, (await Stripe(oddTypes, Signed(oddTypes, now))).StatusCode);
         const string oddSession = """{"type":"checkout.session.completed","created":99999999999999,"data":{"object":{"id":7,"payment_status":"paid","metadata":{"debtor":1,"cases":{}}}}}""";
         Assert.Equal(HttpStatusCode.OK, (await Stripe(oddSession, Signed(oddSession, now))).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_batch_body_near_its_32_MB_limit_is_read_whole_and_one_byte_more_is_a_413()
+    {
+        using var api = host.Client();
+        var items = new JsonArray(Case("BND-BIG-1", "BND-BIG-D"), Case("BND-BIG-2", "BND-BIG-D")).ToJsonString();
+
+        // Whitespace is valid JSON padding: the server's own 30 MB default would refuse this body before the endpoint saw it.
+        var near = new string(' ', (int)CasesApi.BatchBodyLimit - items.Length) + items;
+        using var accepted = await api.PostAsync("/api/v1/cases/batch", new StringContent(near, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Equal(2, (await Body(accepted))["created"]!.GetValue<int>());
+
+        // Refused on its Content-Length, before a byte of it is read: a client that waits for "100 Continue" gets the 413.
+        using var tooLarge = new HttpRequestMessage(HttpMethod.Post, "/api/v1/cases/batch")
+        {
+            Content = new StringContent(" " + near, Encoding.UTF8, "application/json"),
+            Headers = { ExpectContinue = true },
+        };
+        using var over = await api.SendAsync(tooLarge);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, over.StatusCode);
     }
 }

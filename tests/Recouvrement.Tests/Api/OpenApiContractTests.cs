@@ -118,12 +118,11 @@ public sealed class OpenApiContractTests(OpenApiContractTests.Host host) : IClas
         var policy = await api.Call("GetPolicyAsync");
         Assert.Equal(api.Enum("StepAction", "Formal_notice"), Get(Item(policy, "Steps", 3), "Action"));
         Assert.Equal(api.Enum("Channel", "Letter"), Item(Item(policy, "Steps", 3), "Channels", 0));
-        if (json == CSharpJsonLibrary.NewtonsoftJson)
-        {
-            // The enums this client writes back are the API's own (System.Text.Json's writes "Formal_notice", see GeneratedClient).
-            var stored = await api.Call("SetPolicyAsync", policy);
-            Assert.Equal(api.Enum("StepAction", "Formal_notice"), Get(Item(stored, "Steps", 3), "Action"));
-        }
+
+        // Written back as read: Newtonsoft writes "formal_notice", System.Text.Json the C# name "Formal_notice" (see
+        // GeneratedClient), which the API reads as the same value.
+        var stored = await api.Call("SetPolicyAsync", policy);
+        Assert.Equal(api.Enum("StepAction", "Formal_notice"), Get(Item(stored, "Steps", 3), "Action"));
 
         // Errors arrive as the declared problem: the client throws ApiException<Problem> with its fields.
         var missing = await Assert.ThrowsAnyAsync<Exception>(() => api.Call("GetCaseAsync", $"OA-{run}-NONE"));

@@ -27,7 +27,8 @@ public sealed class GeneratedClient
     /// NSwag's default, Newtonsoft.Json, or System.Text.Json. NSwag's System.Text.Json output puts a string-enum converter
     /// on each enum property but none on arrays of enums (the policy's channels): it needs one registered for the whole
     /// client (<c>/jsonConverters:System.Text.Json.Serialization.JsonStringEnumConverter</c>). Even so it writes the C#
-    /// name of a value (<c>Formal_notice</c>), as System.Text.Json ignores the <c>[EnumMember]</c> NSwag puts on it.
+    /// name of a value (<c>Formal_notice</c>), as System.Text.Json ignores the <c>[EnumMember]</c> NSwag puts on it; the API
+    /// reads enum values in any letter case.
     /// </param>
     public static async Task<GeneratedClient> GenerateAsync(string document, HttpClient http, CSharpJsonLibrary json)
     {
