@@ -88,6 +88,9 @@ public static class ReadSideHosting
             stream.ConfigurePartitioning(options.Queues);
             stream.ConfigureCache(options.CacheSize);
 
+            // A stream with a backlog hands its consumer up to this many of its batches in one call.
+            stream.ConfigurePullingAgent(o => o.Configure(agent => agent.BatchContainerBatchSize = 16));
+
             // Every consumer subscribes implicitly (by namespace), so no stream needs a rendezvous grain or its store.
             stream.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
         });
