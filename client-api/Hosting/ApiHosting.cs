@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Recouvrement.Api.Access;
 using Recouvrement.Api.Admin;
 using Recouvrement.Api.Cases;
+using Recouvrement.Api.Console;
 using Recouvrement.Api.DebtorPages;
 using Recouvrement.Api.Debtors;
 using Recouvrement.Api.Hosting;
@@ -71,6 +72,7 @@ public static class ApiHosting
         services.AddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<IOptions<StripeOptions>>().Value.Enabled
             ? sp.GetRequiredService<StripePaymentProvider>()
             : sp.GetRequiredService<SandboxPaymentProvider>());
+        services.AddRecouvrementConsole();
         return services;
     }
 
@@ -92,6 +94,7 @@ public static class ApiHosting
     public static WebApplication MapRecouvrementApi(this WebApplication app)
     {
         app.UseDebtorPageHeaders();
+        app.UseConsoleHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRateLimiter();
@@ -112,6 +115,7 @@ public static class ApiHosting
         app.MapWebhooks();
         app.MapStripeWebhook();
         app.MapDebtorPages();
+        app.MapRecouvrementConsole();
         return app;
     }
 }
