@@ -32,6 +32,14 @@ public static class ConsoleHeaders
                 headers.XFrameOptions = "DENY";
                 return Task.CompletedTask;
             });
+            if (!context.Request.IsHttps && context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<ConsoleOptions>>().Value.RequireHttps)
+            {
+                // Its cookies are Secure: over plain HTTP a browser would drop them, and every form would fail.
+                var language = ConsoleRequest.LanguageOf(context);
+                var T = ConsoleHtml.Texts(language);
+                return ConsoleHtml.Html(ConsoleHtml.Bare(language, "HTTPS", $"<h1>HTTPS</h1><p>{T("La console ne s'ouvre qu'en HTTPS.", "The console opens over HTTPS only.")}</p>"),
+                    StatusCodes.Status400BadRequest).ExecuteAsync(context);
+            }
         }
 
         return next(context);

@@ -30,6 +30,12 @@ public sealed class ConsoleOptions
     /// <summary>The least length of a password. Default: 12.</summary>
     public int MinPasswordLength { get; set; } = 12;
 
+    /// <summary>
+    /// The console's cookies are Secure with a <c>__Host-</c> name, and a console request over plain HTTP gets a 400 page.
+    /// Turn off only where the console is served over plain HTTP on purpose (a laptop, a test). Default: true.
+    /// </summary>
+    public bool RequireHttps { get; set; } = true;
+
     public Users.SignInThrottle Throttle => new(FreeSignInFailures, SignInDelay, MaxSignInDelay);
 
     public static void Register(IServiceCollection services) =>

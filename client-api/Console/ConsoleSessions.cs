@@ -63,6 +63,10 @@ public static class ConsoleSessions
     public const string Scheme = "recouvrement-console";
     public const string CookieName = "__Host-recouvrement-console";
     public const string AntiforgeryCookieName = "__Host-recouvrement-af";
+
+    /// <summary>The cookies' names over plain HTTP (<see cref="ConsoleOptions.RequireHttps"/> off): a <c>__Host-</c> cookie must be Secure.</summary>
+    public const string PlainCookieName = "recouvrement-console";
+    public const string PlainAntiforgeryCookieName = "recouvrement-af";
     public const string AntiforgeryField = "__rc_af";
     private const string RoleItem = "recouvrement.console.role";
 
@@ -70,9 +74,7 @@ public static class ConsoleSessions
     {
         services.AddAuthentication().AddCookie(Scheme, options =>
         {
-            options.Cookie.Name = CookieName;
             options.Cookie.HttpOnly = true;
-            options.Cookie.SecurePolicy = CookieSecurePolicy.Always;
             options.Cookie.SameSite = SameSiteMode.Strict;
             options.Cookie.Path = "/";
             options.SlidingExpiration = true;
@@ -84,15 +86,23 @@ public static class ConsoleSessions
                 return Task.CompletedTask;
             };
         });
-        services.AddOptions<CookieAuthenticationOptions>(Scheme).Configure<IOptions<ConsoleOptions>>((cookie, console) => cookie.ExpireTimeSpan = console.Value.IdleTimeout);
+        services.AddOptions<CookieAuthenticationOptions>(Scheme).Configure<IOptions<ConsoleOptions>>((cookie, console) =>
+        {
+            cookie.ExpireTimeSpan = console.Value.IdleTimeout;
+            cookie.Cookie.Name = console.Value.RequireHttps ? CookieName : PlainCookieName;
+            cookie.Cookie.SecurePolicy = console.Value.RequireHttps ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+        });
         services.AddAntiforgery(options =>
         {
-            options.Cookie.Name = AntiforgeryCookieName;
-            options.Cookie.SecurePolicy = CookieSecurePolicy.Always;
             options.Cookie.SameSite = SameSiteMode.Strict;
             options.Cookie.Path = "/";
             options.FormFieldName = AntiforgeryField;
             options.HeaderName = null;
+        });
+        services.AddOptions<AntiforgeryOptions>().Configure<IOptions<ConsoleOptions>>((antiforgery, console) =>
+        {
+            antiforgery.Cookie.Name = console.Value.RequireHttps ? AntiforgeryCookieName : PlainAntiforgeryCookieName;
+            antiforgery.Cookie.SecurePolicy = console.Value.RequireHttps ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
         });
         return services;
     }

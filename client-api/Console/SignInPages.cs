@@ -166,7 +166,7 @@ public static class SignInPages
     {
         context.Response.Cookies.Append(ConsoleRequest.LanguageCookie, to == "en" ? "en" : "fr", new CookieOptions
         {
-            HttpOnly = true, Secure = true, SameSite = SameSiteMode.Strict, Path = "/console", MaxAge = TimeSpan.FromDays(365),
+            HttpOnly = true, Secure = context.Request.IsHttps, SameSite = SameSiteMode.Strict, Path = "/console", MaxAge = TimeSpan.FromDays(365),
         });
         return Results.Redirect(back is { } path && path.StartsWith("/console", StringComparison.Ordinal) && !path.StartsWith("//", StringComparison.Ordinal) ? path : "/console");
     }
