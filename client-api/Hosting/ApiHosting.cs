@@ -8,6 +8,7 @@ using Recouvrement.Api.Access;
 using Recouvrement.Api.Admin;
 using Recouvrement.Api.Cases;
 using Recouvrement.Api.Console;
+using Recouvrement.Api.Statements;
 using Recouvrement.Api.DebtorPages;
 using Recouvrement.Api.Debtors;
 using Recouvrement.Api.Hosting;
@@ -73,6 +74,7 @@ public static class ApiHosting
             ? sp.GetRequiredService<StripePaymentProvider>()
             : sp.GetRequiredService<SandboxPaymentProvider>());
         services.AddRecouvrementConsole();
+        services.AddStatements();
         return services;
     }
 
@@ -112,6 +114,7 @@ public static class ApiHosting
         creditor.MapSettingsApi();
         creditor.MapLettersApi();
         creditor.MapCreditorWebhooksApi();
+        creditor.MapStatementsApi();
         app.MapWebhooks();
         app.MapStripeWebhook();
         app.MapDebtorPages();

@@ -6,13 +6,19 @@ using Recouvrement.Tests.Support;
 namespace Recouvrement.Tests.Console;
 
 /// <summary>A console host over plain HTTP on loopback, with a small sign-in allowance so that slowing down shows quickly.</summary>
-public sealed class ConsoleHost : EngineHost
+public class ConsoleHost : EngineHost
 {
+    /// <summary>The host's database (null: in memory).</summary>
+    protected virtual string? ConnectionString => null;
+
     protected override IEnumerable<string> ExtraArgs =>
     [
         "--Recouvrement:Console:RequireHttps=false",
         "--Recouvrement:Console:FreeSignInFailures=3",
         "--Recouvrement:Console:SignInAttempts=1000",
+        "--Recouvrement:Agency:Name=Agence Recouvrement Test",
+        "--Recouvrement:Agency:Address=12 rue de la Bourse, 69002 Lyon",
+        .. ConnectionString is { } database ? DurableArgs(database) : [],
     ];
 
     /// <summary>Onboards a creditor (with a commission rate when given); its id and API key.</summary>
@@ -26,6 +32,26 @@ public sealed class ConsoleHost : EngineHost
     }
 
     public static string NewEmail(string who) => $"{who}-{Guid.NewGuid():N}@example.org";
+}
+
+/// <summary>The console host on a fresh PostgreSQL database of its own.</summary>
+public sealed class DurableConsoleHost : ConsoleHost
+{
+    private PostgresDatabase? database;
+
+    protected override string? ConnectionString => database!.ConnectionString;
+
+    public override async Task InitializeAsync()
+    {
+        database = await PostgresDatabase.CreateAsync();
+        await base.InitializeAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await database!.DisposeAsync();
+    }
 }
 
 /// <summary>Users of a creditor's console: invited by the operator, they set a password once and sign in with a cookie session.</summary>
