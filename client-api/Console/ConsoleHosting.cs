@@ -31,6 +31,9 @@ public static class ConsoleHosting
         SignInPages.Map(console);
         var viewer = console.MapGroup(string.Empty).AddEndpointFilter(new ConsoleAccessFilter(ConsoleAccess.Viewer));
         viewer.MapGet("/", OverviewPage.Show);
+        var agent = console.MapGroup(string.Empty).AddEndpointFilter(new ConsoleAccessFilter(ConsoleAccess.Agent));
+        CasePages.Map(viewer, agent);
+        StatementPages.Map(viewer);
         var operatorPages = console.MapGroup("/operator").AddEndpointFilter(new ConsoleAccessFilter(ConsoleAccess.Operator));
         operatorPages.MapGet("/", OperatorPages.Home);
         return app;

@@ -122,16 +122,7 @@ public static class ConsoleHtml
 
         yield return ("overview", "/console", T("Vue d'ensemble", "Overview"));
         yield return ("cases", "/console/cases", T("Dossiers", "Cases"));
-        yield return ("imports", "/console/imports", T("Imports", "Imports"));
         yield return ("statements", "/console/statements", T("Relevés", "Statements"));
-        if (request.Role == UserRole.Admin)
-        {
-            yield return ("policy", "/console/policy", T("Politique", "Policy"));
-            yield return ("settings", "/console/settings", T("Paramètres", "Settings"));
-            yield return ("webhooks", "/console/webhooks", "Webhooks");
-            yield return ("users", "/console/users", T("Utilisateurs", "Users"));
-            yield return ("keys", "/console/keys", T("Clés d'API", "API keys"));
-        }
     }
 
     public static string RoleName(UserRole role, Func<string, string, string> T) => role switch
