@@ -36,10 +36,21 @@ public sealed class ConsoleBrowserTests(ConsoleHost host) : IClassFixture<Consol
         {
             var folder = Environment.GetEnvironmentVariable("RECOUVREMENT_ARTIFACTS") is { Length: > 0 } configured
                 ? Path.Combine(configured, "screenshots")
-                : Path.Combine(AppContext.BaseDirectory, "screenshots");
+                : Path.Combine(RepositoryRoot(), "artifacts", "screenshots");
             Directory.CreateDirectory(folder);
             return folder;
         }
+    }
+
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "README.md")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? Path.GetTempPath();
     }
 
     private async Task<IPage> NewPage(int width)
