@@ -143,7 +143,7 @@ public static class CasePages
     {
         var T = request.T;
         var action = $"/console/cases/{Uri.EscapeDataString(view.Reference)}";
-        var html = new StringBuilder($"<h2>{T("Actions", "Actions")}</h2><div class=\"grid\">");
+        var html = new StringBuilder();
         if (!view.Status.IsFinal())
         {
             html.Append($"<form method=\"post\" action=\"{action}/payment\" class=\"card\">{request.Antiforgery}<h3>{T("Enregistrer un virement", "Record a transfer")}</h3>" +
@@ -183,7 +183,7 @@ public static class CasePages
                 $"<button type=\"submit\">{T("Répondre", "Answer")}</button></form>");
         }
 
-        return html.Append("</div>").ToString();
+        return html.Length == 0 ? string.Empty : $"<h2>{T("Actions", "Actions")}</h2><div class=\"grid\">{html}</div>";
     }
 
     public static async Task<IResult> RecordTransfer(HttpContext context, string reference, [FromKeyedServices(EngineClock.Key)] TimeProvider clock)

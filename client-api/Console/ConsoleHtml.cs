@@ -21,6 +21,8 @@ public static class ConsoleHtml
         header a,header button.link{color:#fff}
         .bar{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 1rem;max-width:80rem;margin:0 auto}
         .brand{font-weight:700;margin-right:auto}
+        .bar span{overflow-wrap:anywhere;min-width:0}
+        ol.card{padding-left:2.5rem}
         nav.main{background:#fff;border-bottom:1px solid #c8ccd2}
         nav.main ul{display:flex;flex-wrap:wrap;gap:.25rem 1rem;list-style:none;margin:0 auto;padding:.5rem 1rem;max-width:80rem}
         nav.main a{color:#1d3a8a;text-decoration:none;padding:.25rem 0;display:inline-block}
