@@ -7,6 +7,8 @@ using Microsoft.Extensions.Options;
 using Recouvrement.Api.Access;
 using Recouvrement.Api.Admin;
 using Recouvrement.Api.Cases;
+using Recouvrement.Api.Console;
+using Recouvrement.Api.Statements;
 using Recouvrement.Api.DebtorPages;
 using Recouvrement.Api.Debtors;
 using Recouvrement.Api.Hosting;
@@ -71,6 +73,8 @@ public static class ApiHosting
         services.AddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<IOptions<StripeOptions>>().Value.Enabled
             ? sp.GetRequiredService<StripePaymentProvider>()
             : sp.GetRequiredService<SandboxPaymentProvider>());
+        services.AddRecouvrementConsole();
+        services.AddStatements();
         return services;
     }
 
@@ -92,6 +96,7 @@ public static class ApiHosting
     public static WebApplication MapRecouvrementApi(this WebApplication app)
     {
         app.UseDebtorPageHeaders();
+        app.UseConsoleHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRateLimiter();
@@ -109,9 +114,11 @@ public static class ApiHosting
         creditor.MapSettingsApi();
         creditor.MapLettersApi();
         creditor.MapCreditorWebhooksApi();
+        creditor.MapStatementsApi();
         app.MapWebhooks();
         app.MapStripeWebhook();
         app.MapDebtorPages();
+        app.MapRecouvrementConsole();
         return app;
     }
 }

@@ -9,6 +9,11 @@ namespace Recouvrement.Api.Letters;
 public sealed class LetterFolderOptions
 {
     public string Path { get; set; } = System.IO.Path.Combine("outbox", "letters");
+
+    /// <summary>The letters' TrueType font, which commission statements print with too; default: DejaVu Sans where Debian installs it.</summary>
+    public string? FontPath { get; set; }
+
+    public string? BoldFontPath { get; set; }
 }
 
 /// <summary>A letter as the API lists it.</summary>

@@ -118,7 +118,7 @@ public static class CheckoutPayments
         foreach (var item in items)
         {
             var result = await grains.Reference<ICaseGrain>(GrainKeys.Compose(creditor, item.CaseReference))
-                .RecordPayment(new PaymentReceipt($"{providerId}:{item.CaseReference}", item.Amount, currency.ToUpperInvariant(), on, method));
+                .RecordPayment(new PaymentReceipt($"{providerId}:{item.CaseReference}", item.Amount, currency.ToUpperInvariant(), on, method, ByAgency: true));
             if (result.Outcome == CaseActionOutcome.Applied)
             {
                 recorded++;

@@ -191,7 +191,7 @@ public static class CaseListApi
     private static string Date(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>One CSV cell: quoted when it holds a separator, a quote or a line break; neutralised when a spreadsheet would read it as a formula.</summary>
-    private static StringBuilder Cell(StringBuilder line, string? value)
+    internal static StringBuilder Cell(StringBuilder line, string? value)
     {
         if (string.IsNullOrEmpty(value))
         {

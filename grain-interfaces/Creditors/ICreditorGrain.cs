@@ -1,13 +1,19 @@
+using System.Collections.Immutable;
 using Recouvrement.Cases;
 
 namespace Recouvrement.Creditors;
 
-/// <summary>A creditor's profile as the operator onboarded it.</summary>
+/// <summary>A creditor's profile as the operator onboarded it, and the agency's commission on its recoveries over time.</summary>
 [GenerateSerializer, Immutable, Alias("rc.CreditorProfile")]
 public sealed record CreditorProfile(
     [property: Id(0)] string Id,
     [property: Id(1)] string Name,
-    [property: Id(2)] DateTimeOffset OnboardedAt);
+    [property: Id(2)] DateTimeOffset OnboardedAt,
+    [property: Id(3)] ImmutableList<CommissionRate>? Commission = null)
+{
+    /// <summary>The commission rate in force now (percent): the latest set.</summary>
+    public decimal CommissionRate => Commission is { Count: > 0 } rates ? rates[^1].Percent : 0m;
+}
 
 /// <summary>
 /// What a creditor sets about itself: the address its letters print (CPCE R124-4 wants it), and whether business
@@ -35,6 +41,12 @@ public interface ICreditorGrain : IGrainWithStringKey
 
     [ReadOnly]
     Task<CreditorProfile?> GetProfile();
+
+    /// <summary>
+    /// Renames the creditor (when <paramref name="name"/> is not null) and sets its commission rate in force from now on
+    /// (engine time; when <paramref name="commissionPercent"/> is not null). Null for a creditor never onboarded.
+    /// </summary>
+    Task<CreditorProfile?> UpdateProfile(string? name, decimal? commissionPercent);
 
     /// <summary>The policy in force: the creditor's own, or the default one.</summary>
     [ReadOnly]

@@ -18,7 +18,8 @@ public static partial class CaseDecisions
         var earlier = state.Payments.Find(p => p.PaymentReference == payment.PaymentReference);
         if (earlier is not null)
         {
-            return earlier == payment
+            // Who collected it is not a detail a redelivery can contradict: a payment stored before the collector was recorded stays the same payment.
+            return earlier with { ByAgency = payment.ByAgency } == payment
                 ? Unchanged(state, CaseActionOutcome.AlreadyApplied)
                 : Unchanged(state, CaseActionOutcome.Refused, "this payment reference was already recorded with other details");
         }

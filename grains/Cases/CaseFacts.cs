@@ -36,7 +36,7 @@ public static class CaseFacts
             facts.Add(new(EventTypes.PaymentReceived, EventData.Of(new
             {
                 amount = payment.Amount, currency = payment.Currency, method = payment.Method, paymentReference = payment.PaymentReference,
-                receivedOn = payment.ReceivedOn, balance = after.Balance,
+                receivedOn = payment.ReceivedOn, balance = after.Balance, collectedBy = payment.ByAgency ? "agency" : "creditor",
             })));
         }
 

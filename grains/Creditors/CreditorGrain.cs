@@ -23,10 +23,34 @@ public sealed class CreditorGrain(
 
         state.State = state.State with { Profile = new CreditorProfile(this.GetPrimaryKeyString(), name, clock.GetUtcNow()) };
         await state.WriteStateAsync();
+        await GrainFactory.Reference<Users.ICreditorDirectoryGrain>(Users.ICreditorDirectoryGrain.SingletonKey).Add(this.GetPrimaryKeyString());
         return true;
     }
 
     public Task<CreditorProfile?> GetProfile() => Task.FromResult(state.State.Profile);
+
+    public async Task<CreditorProfile?> UpdateProfile(string? name, decimal? commissionPercent)
+    {
+        if (state.State.Profile is not { } profile)
+        {
+            return null;
+        }
+
+        var updated = profile with
+        {
+            Name = name ?? profile.Name,
+            Commission = commissionPercent is { } percent && percent != profile.CommissionRate
+                ? CommissionRates.With(profile.Commission, percent, clock.GetUtcNow())
+                : profile.Commission,
+        };
+        if (updated != profile)
+        {
+            state.State = state.State with { Profile = updated };
+            await state.WriteStateAsync();
+        }
+
+        return updated;
+    }
 
     public Task<DunningPolicy> GetPolicy() => Task.FromResult(state.State.Policy ?? DunningPolicy.Default);
 

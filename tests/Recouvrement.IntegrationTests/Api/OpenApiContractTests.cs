@@ -195,6 +195,11 @@ public sealed class OpenApiContractTests(OpenApiContractTests.Host host) : IClas
         ["createKey"] = () => Post($"/api/v1/admin/creditors/{EngineHost.DemoCreditor}/keys"),
         ["listKeys"] = () => new(HttpMethod.Get, $"/api/v1/admin/creditors/{EngineHost.DemoCreditor}/keys"),
         ["revokeKey"] = () => new(HttpMethod.Delete, $"/api/v1/admin/creditors/{EngineHost.DemoCreditor}/keys/OA-ERR-NOKEY"),
+        ["getCreditor"] = () => new(HttpMethod.Get, $"/api/v1/admin/creditors/{EngineHost.DemoCreditor}"),
+        ["updateCreditor"] = () => new(HttpMethod.Put, $"/api/v1/admin/creditors/{EngineHost.DemoCreditor}") { Content = Json("""{ "commissionRate": 12.5 }""") },
+        ["inviteUser"] = () => Post($"/api/v1/admin/creditors/{EngineHost.DemoCreditor}/users", Json("""{ "email": "oa-err-valid@example.org", "role": "viewer" }""")),
+        ["listUsers"] = () => new(HttpMethod.Get, $"/api/v1/admin/creditors/{EngineHost.DemoCreditor}/users"),
+        ["getStatement"] = () => new(HttpMethod.Get, "/api/v1/statements/2026-11"),
         ["createWebhook"] = () => Post("/api/v1/webhooks", Json("""{ "url": "https://hooks.example.org/recouvrement", "events": ["case.paid"] }""")),
         ["listWebhooks"] = () => new(HttpMethod.Get, "/api/v1/webhooks"),
         ["getWebhook"] = () => new(HttpMethod.Get, $"/api/v1/webhooks/{UnknownWebhook}"),
@@ -224,6 +229,10 @@ public sealed class OpenApiContractTests(OpenApiContractTests.Host host) : IClas
         await ApiCases.Create(api, Paid, "OA-ERR-D1");
         Assert.Equal(HttpStatusCode.Created, (await api.PostAsync($"/api/v1/cases/{Paid}/payments", Json("""{ "amount": 42.50, "reference": "OA-ERR-P1" }"""))).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await api.PostAsync($"/api/v1/cases/{Active}/payments", Json("""{ "amount": 1.00, "reference": "OA-ERR-P2" }"""))).StatusCode);
+        // An address invited to one creditor, which another creditor cannot invite.
+        Assert.Equal(HttpStatusCode.Created, (await operatorApi.PostAsync("/api/v1/admin/creditors", Json("""{ "id": "oa-err-second", "name": "Second" }"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await operatorApi.PostAsync($"/api/v1/admin/creditors/{EngineHost.DemoCreditor}/users",
+            Json("""{ "email": "oa-err-shared@example.org", "role": "agent" }"""))).StatusCode);
 
         // Keyless requests come from one loopback address, the rate-limited ones from another that spends its allowance
         // just before they are sent (first, well within the window).
@@ -247,7 +256,7 @@ public sealed class OpenApiContractTests(OpenApiContractTests.Host host) : IClas
         var probes = new List<Probe>();
         foreach (var (operation, valid) in ValidRequests)
         {
-            var admin = operation is "onboardCreditor" or "createKey" or "listKeys" or "revokeKey";
+            var admin = operation is "onboardCreditor" or "createKey" or "listKeys" or "revokeKey" or "getCreditor" or "updateCreditor" or "inviteUser" or "listUsers";
             probes.Add(new(operation, 401, () => (admin ? api : keyless).SendAsync(valid())));
             probes.Add(new(operation, 429, () => limited.SendAsync(valid())));
             probes.Add(new(operation, 503, () => (admin ? unavailableOperator : unavailableApi).SendAsync(valid())));
@@ -304,6 +313,16 @@ public sealed class OpenApiContractTests(OpenApiContractTests.Host host) : IClas
             new("createKey", 404, () => AsOperator(Post("/api/v1/admin/creditors/oa-err-nobody/keys"))),
             new("listKeys", 404, () => AsOperator(new(HttpMethod.Get, "/api/v1/admin/creditors/oa-err-nobody/keys"))),
             new("revokeKey", 404, () => AsOperator(new(HttpMethod.Delete, $"/api/v1/admin/creditors/{EngineHost.DemoCreditor}/keys/OA-ERR-NOKEY"))),
+            new("getCreditor", 404, () => AsOperator(new(HttpMethod.Get, "/api/v1/admin/creditors/oa-err-nobody"))),
+            new("updateCreditor", 400, () => AsOperator(new(HttpMethod.Put, $"/api/v1/admin/creditors/{EngineHost.DemoCreditor}") { Content = Json("""{ "commissionRate": 100.5 }""") }), "commissionRate"),
+            new("updateCreditor", 404, () => AsOperator(new(HttpMethod.Put, "/api/v1/admin/creditors/oa-err-nobody") { Content = Json("""{ "commissionRate": 5 }""") })),
+            new("updateCreditor", 415, () => AsOperator(new(HttpMethod.Put, $"/api/v1/admin/creditors/{EngineHost.DemoCreditor}") { Content = Text("""{ "commissionRate": 5 }""") })),
+            new("inviteUser", 400, () => AsOperator(Post($"/api/v1/admin/creditors/{EngineHost.DemoCreditor}/users", Json("""{ "email": "not an address", "role": "viewer" }"""))), "email"),
+            new("inviteUser", 404, () => AsOperator(Post("/api/v1/admin/creditors/oa-err-nobody/users", Json("""{ "email": "oa-err-1@example.org", "role": "viewer" }""")))),
+            new("inviteUser", 409, () => AsOperator(Post("/api/v1/admin/creditors/oa-err-second/users", Json("""{ "email": "oa-err-shared@example.org", "role": "viewer" }""")))),
+            new("inviteUser", 415, () => AsOperator(Post($"/api/v1/admin/creditors/{EngineHost.DemoCreditor}/users", Text("""{ "email": "oa-err-2@example.org", "role": "viewer" }""")))),
+            new("listUsers", 404, () => AsOperator(new(HttpMethod.Get, "/api/v1/admin/creditors/oa-err-nobody/users"))),
+            new("getStatement", 400, () => Send(new(HttpMethod.Get, "/api/v1/statements/2026-13")), "month"),
             new("createWebhook", 400, () => Send(Post("/api/v1/webhooks", Json("""{ "url": "https://hooks.example.org/recouvrement", "events": [] }"""))), "events"),
             new("createWebhook", 415, () => Send(Post("/api/v1/webhooks", Text("""{ "url": "https://hooks.example.org/recouvrement", "events": ["*"] }""")))),
             new("getWebhook", 404, () => Send(new(HttpMethod.Get, $"/api/v1/webhooks/{UnknownWebhook}"))),

@@ -52,6 +52,14 @@ public sealed class StripeTests(EngineHost host) : IClassFixture<EngineHost>
         Assert.Single(paid["history"]!.AsArray(), e => e!["kind"]!.GetValue<string>() == "payment_received");
         var partial = await api.GetFromJsonAsync<JsonObject>("/api/v1/cases/STR-2");
         Assert.Equal((32.50m, "active"), (partial!["balance"]!.GetValue<decimal>(), partial["status"]!.GetValue<string>())); // a partial payment keeps the case open
+
+        // Paid on the payment page: the agency collected it, as the commission statement says.
+        var month = Calendar.ParisTime.DateOf(DateTimeOffset.UtcNow).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        var statement = await api.GetFromJsonAsync<JsonObject>($"/api/v1/statements/{month}");
+        var lines = statement!["lines"]!.AsArray().Where(l => l!["caseReference"]!.GetValue<string>().StartsWith("STR-", StringComparison.Ordinal)).ToList();
+        Assert.Equal([("STR-1", 42.50m, "card", "agency"), ("STR-2", 10.00m, "card", "agency")],
+            lines.Select(l => (l!["caseReference"]!.GetValue<string>(), l["amount"]!.GetValue<decimal>(), l["method"]!.GetValue<string>(), l["collectedBy"]!.GetValue<string>()))
+                .OrderBy(l => l.Item1, StringComparer.Ordinal));
     }
 
     [Fact]
