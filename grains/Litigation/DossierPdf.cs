@@ -36,7 +36,7 @@ public static class DossierPdf
         writer.Heading(Sections[2]).KeyValues([
             ("Facture", c.InvoiceReference), ("Objet", c.Label), ("Émise le", DocumentText.Date(c.IssuedOn)), ("Échue le", DocumentText.Date(c.DueOn)),
             ("Principal", Money(c.Principal)), ("Déjà payé", Money(c.Paid)), ("Solde", Money(c.Balance)),
-            ("Intérêts de retard", Money(c.Interest)), ("Indemnité forfaitaire de recouvrement", Money(c.Indemnity)), ("Total réclamé", Money(c.Total)),
+            ("Intérêts de retard", Money(c.Interest)), ("Indemnité de recouvrement", Money(c.Indemnity)), ("Total réclamé", Money(c.Total)),
         ]);
 
         DocumentColumn[] payments = [new("Date", 1), new("Référence", 2), new("Moyen", 1.3), new("Montant", 1.2, AlignRight: true)];

@@ -48,7 +48,7 @@ public sealed partial class LitigationDossierTests : IAsyncLifetime
         Assert.All(dossier.Contacts, c => Assert.Equal("sent", c.Status));
         var notice = dossier.FormalNotice!;
         Assert.Equal(dossier.Contacts.Single(c => c.Channel == Channel.Letter).MessageId, notice.LetterId);
-        Assert.Equal(("registered", Paris(2026, 11, 25, 8)), (notice.Mode, notice.SentAt));
+        Assert.Equal(("registered", "25/11/2026 08:00"), (notice.Mode, Recouvrement.Documents.DocumentText.Date(notice.SentAt)));
         Assert.Equal(new DateOnly(2031, 11, 13), dossier.PrescriptionOn); // five years from the payment, an acknowledgement
         Assert.Equal((LitigationRoute.PaymentOrder, 2_392.33m), (dossier.Decision!.Route, dossier.Decision.ExpectedNet));
         Assert.Equal((LitigationRoute.PaymentOrder, LitigationStatus.Ready), (dossier.Litigation!.Route, dossier.Litigation.Status));
@@ -68,12 +68,12 @@ public sealed partial class LitigationDossierTests : IAsyncLifetime
             at = next;
         }
 
-        Assert.Contains("Principal 7 000,00 € Déjà payé 1 000,00 € Solde 6 000,00 € Intérêts de retard 60,82 € Indemnité forfaitaire de recouvrement 40,00 € Total réclamé 6 100,82 €", text, StringComparison.Ordinal);
+        Assert.Contains("Principal 7 000,00 € Déjà payé 1 000,00 € Solde 6 000,00 € Intérêts de retard 60,82 € Indemnité de recouvrement 40,00 € Total réclamé 6 100,82 €", text, StringComparison.Ordinal);
         Assert.Contains("VIR-1 bank_transfer -1 000,00 € Solde dû 6 000,00 €", text, StringComparison.Ordinal);
         Assert.Contains($"Lettre {notice.LetterId} Envoyée le 25/11/2026 08:00 Mode d'envoi lettre recommandée avec accusé de réception", text, StringComparison.Ordinal);
         Assert.Contains("Voie Injonction de payer (CPC 1405) Gain net attendu 2 392,33 €", text, StringComparison.Ordinal);
         Assert.Contains("Juridiction Tribunal de commerce du lieu du domicile du débiteur (75002 Paris)", text, StringComparison.Ordinal);
-        Assert.Contains("Somme demandée 6 100,82 €", text, StringComparison.Ordinal);
+        Assert.Contains("Principal 6 000,00 € Intérêts 60,82 € Indemnité forfaitaire 40,00 € Somme demandée 6 100,82 €", text, StringComparison.Ordinal);
         Assert.Contains("Prescription acquise le 13/11/2031", text, StringComparison.Ordinal);
 
         // The formal notice itself follows, as the print provider received it.
