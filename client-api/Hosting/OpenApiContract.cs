@@ -214,6 +214,8 @@ public static class OpenApiContract
         [(typeof(CaseDebtor), "language")] = ["fr", "en"],
         [(typeof(CasesApi.DisputeResolution), "decision")] = ["uphold", "reject"],
         [(typeof(CasesApi.PlanDecision), "decision")] = ["accept", "refuse"],
+        [(typeof(Litigation.LitigationApi.RouteChoice), "route")] = ["small_claims", "payment_order", "write_off"],
+        [(typeof(Letters.LettersApi.TrackingReport), "mode")] = ["simple", "registered", "electronic_registered"],
     };
 
     /// <summary>
@@ -234,6 +236,9 @@ public static class OpenApiContract
         [typeof(CasesApi.DisputeResolution)] = ["decision"],
         [typeof(CasesApi.PlanDecision)] = ["decision"],
         [typeof(AdminApi.CreditorRequest)] = ["name"],
+        [typeof(Litigation.LitigationApi.RouteChoice)] = ["route"],
+        [typeof(Litigation.LitigationApi.OutcomeReport)] = ["outcome"],
+        [typeof(Letters.LettersApi.TrackingReport)] = ["mode"],
     };
 
     private static Task ShapeSchema(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)

@@ -92,11 +92,6 @@ public static partial class LettersApi
     {
         var folder = Path.GetFullPath(options.Value.Path);
         var creditor = CreditorKeyFilter.CreditorOf(context);
-        if (!IdPattern().IsMatch(id) || !File.Exists(Path.Combine(folder, creditor, id + ".pdf")))
-        {
-            return Problems.NotFound($"no letter '{id}'");
-        }
-
         var errors = new List<FieldError>();
         if (body.Mode is null || !LetterTracking.Modes.Contains(body.Mode))
         {
@@ -112,6 +107,11 @@ public static partial class LettersApi
         if (errors.Count > 0)
         {
             return Problems.Invalid(errors);
+        }
+
+        if (!IdPattern().IsMatch(id) || !File.Exists(Path.Combine(folder, creditor, id + ".pdf")))
+        {
+            return Problems.NotFound($"no letter '{id}'");
         }
 
         var record = new LetterTracking(body.Mode!, tracking is { Length: > 0 } ? tracking : null, clock.GetUtcNow());

@@ -186,7 +186,8 @@ public static class LitigationApi
         string.Concat(reference.Select(ch => char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_' or '.' ? ch : '_'));
 
     /// <summary>The route the creditor approves: <c>small_claims</c>, <c>payment_order</c> or <c>write_off</c>.</summary>
-    public sealed record RouteChoice(LitigationRoute? Route);
+    /// <remarks>A string rather than the enum: the document would otherwise hold the route's values twice, as a nullable enum too.</remarks>
+    public sealed record RouteChoice(string? Route);
 
     /// <summary>
     /// The partner's outcome: <c>recovered</c> (amount: the balance handed over unless given), <c>partially_recovered</c> and
@@ -195,7 +196,7 @@ public static class LitigationApi
     public sealed record OutcomeReport(LitigationOutcome? Outcome, decimal? Amount, string? Note);
 
     public static async Task<Results<Ok<CaseView>, ProblemHttpResult>> ChooseRoute(HttpContext context, string reference, RouteChoice body) =>
-        body.Route is { } route
+        Enum.GetValues<LitigationRoute>().Where(r => Wire(r) == body.Route).Select(r => (LitigationRoute?)r).FirstOrDefault() is { } route
             ? await Answer(Grain(context, reference).ChooseLitigationRoute(route), reference)
             : Problems.Invalid([new FieldError("route", "small_claims, payment_order or write_off")]);
 
