@@ -68,12 +68,12 @@ public static class OpenApiContract
             operation.Summary = summary.Summary;
         }
 
-        // A CSV file in, a PDF out: raw bytes, which a generator sends and returns as a stream. Declared as a string, the
+        // A CSV file in, a PDF or a ZIP out: raw bytes, which a generator sends and returns as a stream. Declared as a string, the
         // file would be sent as a quoted JSON string.
         var bodies = new[] { operation.RequestBody?.Content }.Concat(operation.Responses?.Values.Select(r => r.Content) ?? []);
         foreach (var (type, media) in bodies.SelectMany(content => content ?? new Dictionary<string, OpenApiMediaType>()))
         {
-            if (type is "text/csv" or "application/pdf")
+            if (type is "text/csv" or "application/pdf" or "application/zip")
             {
                 media.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" };
             }

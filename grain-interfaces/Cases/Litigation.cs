@@ -34,8 +34,8 @@ public sealed record LitigationDecision(
     [property: Id(5)] decimal Indemnity,
     [property: Id(6)] decimal Interest,
     [property: Id(7)] decimal Claim,
-    [property: Id(8)] string Trigger = "final_decision",
-    [property: Id(9)] DateTimeOffset DecidedAt = default);
+    [property: Id(8)] string Trigger,
+    [property: Id(9)] DateTimeOffset DecidedAt);
 
 /// <summary>Where an escalated case stands with litigation.</summary>
 [GenerateSerializer, Alias("rc.LitigationStatus")]

@@ -20,7 +20,8 @@ public static class LitigationEconomics
 
     private static readonly LitigationRoute[] Routes = [LitigationRoute.SmallClaims, LitigationRoute.PaymentOrder];
 
-    public static LitigationDecision Decide(LitigationClaim claim, LitigationTerms terms, string trigger = "final_decision", DateTimeOffset decidedAt = default)
+    /// <param name="trigger"><c>final_decision</c> or <c>prescription</c>, recorded with the figures.</param>
+    public static LitigationDecision Decide(LitigationClaim claim, LitigationTerms terms, string trigger = "final_decision", DateTimeOffset? decidedAt = null)
     {
         var (indemnity, interest) = Extras(claim, terms.Settings);
         var total = claim.Balance + indemnity + interest;
@@ -51,7 +52,7 @@ public static class LitigationEconomics
         }
 
         var chosen = best ?? writeOff;
-        return new LitigationDecision(chosen.Route, chosen.ExpectedNet, figures, reason, claim.Balance, indemnity, interest, total, trigger, decidedAt);
+        return new LitigationDecision(chosen.Route, chosen.ExpectedNet, figures, reason, claim.Balance, indemnity, interest, total, trigger, decidedAt ?? default);
     }
 
     /// <summary>What a business debtor owes on top of the balance, when the creditor charges it; nothing for a consumer.</summary>
