@@ -95,4 +95,20 @@ public sealed class LitigationApiTests(EngineHost host) : IClassFixture<EngineHo
         var events = JsonNode.Parse(await api.GetStringAsync("/api/v1/events?types=case.handed_over,case.litigation_outcome"))!["items"]!.AsArray();
         Assert.Equal(["case.handed_over", "case.litigation_outcome"], events.Where(e => (string?)e!["caseReference"] == "LIT-6000").Select(e => (string?)e!["type"]));
     }
+
+    [Fact]
+    public async Task The_litigation_settings_are_checked_and_kept()
+    {
+        using var api = host.Client();
+        var bad = await api.PutAsync("/api/v1/settings", Json("""{ "recoveryIndemnity": true, "litigation": { "smallClaims": { "recoveryRate": 1.5 }, "paymentOrder": { "cost": -1 } } }"""));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var fields = JsonNode.Parse(await bad.Content.ReadAsStringAsync())!["errors"]!.AsArray().Select(e => (string?)e!["field"]).Order();
+        Assert.Equal(["litigation.paymentOrder.cost", "litigation.smallClaims.recoveryRate"], fields);
+
+        var good = await api.PutAsync("/api/v1/settings", Json("""{ "recoveryIndemnity": true, "litigation": { "smallClaims": { "enabled": false }, "requireApproval": true } }"""));
+        Assert.Equal(HttpStatusCode.OK, good.StatusCode);
+        var kept = JsonNode.Parse(await api.GetStringAsync("/api/v1/settings"))!["litigation"]!;
+        Assert.Equal((false, true), ((bool)kept["smallClaims"]!["enabled"]!, (bool)kept["requireApproval"]!));
+        Assert.Equal(HttpStatusCode.OK, (await api.PutAsync("/api/v1/settings", Json("""{ "recoveryIndemnity": false }"""))).StatusCode);
+    }
 }
