@@ -14,6 +14,7 @@ using Recouvrement.Api.Debtors;
 using Recouvrement.Api.Hosting;
 using Recouvrement.Api.Imports;
 using Recouvrement.Api.Letters;
+using Recouvrement.Api.Litigation;
 using Recouvrement.Api.Payments;
 using Recouvrement.Api.Policy;
 using Recouvrement.Api.ReadSide;
@@ -113,6 +114,7 @@ public static class ApiHosting
         creditor.MapPolicyApi();
         creditor.MapSettingsApi();
         creditor.MapLettersApi();
+        creditor.MapLitigationApi();
         creditor.MapCreditorWebhooksApi();
         creditor.MapStatementsApi();
         app.MapWebhooks();

@@ -68,12 +68,12 @@ public static class OpenApiContract
             operation.Summary = summary.Summary;
         }
 
-        // A CSV file in, a PDF out: raw bytes, which a generator sends and returns as a stream. Declared as a string, the
+        // A CSV file in, a PDF or a ZIP out: raw bytes, which a generator sends and returns as a stream. Declared as a string, the
         // file would be sent as a quoted JSON string.
         var bodies = new[] { operation.RequestBody?.Content }.Concat(operation.Responses?.Values.Select(r => r.Content) ?? []);
         foreach (var (type, media) in bodies.SelectMany(content => content ?? new Dictionary<string, OpenApiMediaType>()))
         {
-            if (type is "text/csv" or "application/pdf")
+            if (type is "text/csv" or "application/pdf" or "application/zip")
             {
                 media.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" };
             }
@@ -214,6 +214,8 @@ public static class OpenApiContract
         [(typeof(CaseDebtor), "language")] = ["fr", "en"],
         [(typeof(CasesApi.DisputeResolution), "decision")] = ["uphold", "reject"],
         [(typeof(CasesApi.PlanDecision), "decision")] = ["accept", "refuse"],
+        [(typeof(Litigation.LitigationApi.RouteChoice), "route")] = ["small_claims", "payment_order", "write_off"],
+        [(typeof(Letters.LettersApi.TrackingReport), "mode")] = ["simple", "registered", "electronic_registered"],
     };
 
     /// <summary>
@@ -234,6 +236,9 @@ public static class OpenApiContract
         [typeof(CasesApi.DisputeResolution)] = ["decision"],
         [typeof(CasesApi.PlanDecision)] = ["decision"],
         [typeof(AdminApi.CreditorRequest)] = ["name"],
+        [typeof(Litigation.LitigationApi.RouteChoice)] = ["route"],
+        [typeof(Litigation.LitigationApi.OutcomeReport)] = ["outcome"],
+        [typeof(Letters.LettersApi.TrackingReport)] = ["mode"],
     };
 
     private static Task ShapeSchema(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)

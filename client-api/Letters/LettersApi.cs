@@ -2,6 +2,8 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Recouvrement.Api.Access;
+using Recouvrement.Api.Cases;
+using Recouvrement.Messaging;
 
 namespace Recouvrement.Api.Letters;
 
@@ -38,6 +40,9 @@ public static partial class LettersApi
         letters.MapGet("/", List).WithName("listLetters").WithSummary("Letters waiting in the print folder, newest first, 100 a page");
         letters.MapGet("/{id}", Get).WithName("getLetter").WithSummary("One letter, as PDF")
             .Produces<Stream>(StatusCodes.Status200OK, "application/pdf").ProducesProblems(StatusCodes.Status404NotFound);
+        letters.MapPost("/{id}/tracking", Track).WithName("trackLetter")
+            .WithSummary("How the print provider sent a letter (simple, registered, electronic_registered) and its tracking reference")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status415UnsupportedMediaType);
         return api;
     }
 
@@ -79,6 +84,46 @@ public static partial class LettersApi
         }
 
         return TypedResults.PhysicalFile(file, "application/pdf", id + ".pdf");
+    }
+
+    /// <summary>What the print provider reports of a letter: how it went, and its tracking reference when it has one.</summary>
+    public sealed record TrackingReport(string? Mode, string? TrackingReference);
+
+    /// <summary>A letter's tracking as recorded.</summary>
+    public sealed record LetterTrackingView(string Id, string Mode, string? TrackingReference, DateTimeOffset RecordedAt);
+
+    public static async Task<Results<Ok<LetterTrackingView>, ProblemHttpResult>> Track(
+        HttpContext context, IOptions<LetterFolderOptions> options, [FromKeyedServices(EngineClock.Key)] TimeProvider clock, string id, TrackingReport body)
+    {
+        var folder = Path.GetFullPath(options.Value.Path);
+        var creditor = CreditorKeyFilter.CreditorOf(context);
+        var errors = new List<FieldError>();
+        if (body.Mode is null || !LetterTracking.Modes.Contains(body.Mode))
+        {
+            errors.Add(new("mode", "simple, registered or electronic_registered"));
+        }
+
+        var tracking = body.TrackingReference?.Trim();
+        if (tracking is { Length: > 64 } || (tracking is { Length: > 0 } && !tracking.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or ' ' or '.')))
+        {
+            errors.Add(new("trackingReference", "at most 64 letters, digits, spaces, '-', '_' or '.'"));
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        if (!IdPattern().IsMatch(id) || !File.Exists(Path.Combine(folder, creditor, id + ".pdf")))
+        {
+            return Problems.NotFound($"no letter '{id}'");
+        }
+
+        var record = new LetterTracking(body.Mode!, tracking is { Length: > 0 } ? tracking : null, clock.GetUtcNow());
+        var file = LetterTracking.FileOf(folder, creditor, id);
+        await File.WriteAllBytesAsync(file + ".tmp", JsonSerializer.SerializeToUtf8Bytes(record, LetterTracking.Json), context.RequestAborted);
+        File.Move(file + ".tmp", file, overwrite: true);
+        return TypedResults.Ok(new LetterTrackingView(id, record.Mode, record.TrackingReference, record.RecordedAt));
     }
 
     [GeneratedRegex("^msg_[0-9a-f]{32}$")]

@@ -5,7 +5,8 @@ namespace Recouvrement.Api.Settings;
 
 /// <summary>
 /// <c>GET/PUT /api/v1/settings</c>: the creditor's address (printed on letters, as CPCE R124-4 asks) and what business
-/// debtors may be charged: the 40 EUR recovery indemnity and late-payment interest. Consumers never are.
+/// debtors may be charged: the 40 EUR recovery indemnity and late-payment interest (consumers never are); plan rules;
+/// and the <c>litigation</c> section: the legal routes the creditor uses, their cost, delay and expected recovery rate.
 /// </summary>
 public static class SettingsApi
 {
@@ -65,6 +66,12 @@ public static class SettingsApi
             }
         }
 
+        if (settings.Litigation is { } litigation)
+        {
+            CheckRoute(litigation.SmallClaims, "litigation.smallClaims", errors);
+            CheckRoute(litigation.PaymentOrder, "litigation.paymentOrder", errors);
+        }
+
         if (errors.Count > 0)
         {
             return Problems.Invalid(errors);
@@ -73,5 +80,28 @@ public static class SettingsApi
         var normalised = settings with { Address = settings.Address is { } address ? address with { Country = address.Country.ToUpperInvariant() } : null };
         await grains.Reference<ICreditorGrain>(CreditorKeyFilter.CreditorOf(context)).SetSettings(normalised);
         return TypedResults.Ok(normalised);
+    }
+
+    private static void CheckRoute(RouteTerms? route, string field, List<FieldError> errors)
+    {
+        if (route is null)
+        {
+            return;
+        }
+
+        if (route.Cost is < 0m or > 100_000m)
+        {
+            errors.Add(new(field + ".cost", "between 0 and 100000"));
+        }
+
+        if (route.ExpectedDelayDays is < 0 or > 3650)
+        {
+            errors.Add(new(field + ".expectedDelayDays", "between 0 and 3650 days"));
+        }
+
+        if (route.RecoveryRate is < 0m or > 1m)
+        {
+            errors.Add(new(field + ".recoveryRate", "a share between 0 and 1 (0.45 for 45 %)"));
+        }
     }
 }

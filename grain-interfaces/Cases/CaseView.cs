@@ -34,7 +34,19 @@ public sealed record CaseView(
     [property: Id(14)] Dispute? Dispute = null,
     [property: Id(15)] PaymentPlan? Plan = null,
     [property: Id(16)] PlanProposal? PlanProposal = null,
-    [property: Id(17)] DateOnly? PrescriptionOn = null);
+    [property: Id(17)] DateOnly? PrescriptionOn = null,
+    [property: Id(18)] LitigationDecision? Decision = null,
+    [property: Id(19)] CaseLitigation? Litigation = null);
+
+/// <summary>A case with what its dossier needs beyond the view: the debtor's details, the payments received, the first contact.</summary>
+[GenerateSerializer, Immutable, Alias("rc.CaseRecord")]
+public sealed record CaseRecord(
+    [property: Id(0)] CaseView Case,
+    [property: Id(1)] DebtorDetails Debtor,
+    [property: Id(2)] IReadOnlyList<PaymentReceipt> Payments,
+    [property: Id(3)] DateTimeOffset CreatedAt,
+    [property: Id(4)] DateTimeOffset? FirstContactAt,
+    [property: Id(5)] string? FirstContactMessageId);
 
 /// <summary>What creating a case did.</summary>
 [GenerateSerializer, Alias("rc.CreationOutcome")]

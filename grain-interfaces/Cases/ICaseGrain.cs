@@ -1,3 +1,4 @@
+using Recouvrement.Creditors;
 using Recouvrement.Debtors;
 
 namespace Recouvrement.Cases;
@@ -59,4 +60,17 @@ public interface ICaseGrain : IGrainWithStringKey
 
     /// <summary>The creditor accepts or refuses a proposed plan.</summary>
     Task<CaseActionResult> DecidePlan(bool accept, string? note);
+
+    /// <summary>The creditor approves the hand-off of an escalated case on a route, or changes it; <c>write_off</c> closes the case.</summary>
+    Task<CaseActionResult> ChooseLitigationRoute(LitigationRoute route);
+
+    /// <summary>The case went to a litigation partner (its dossier was exported): idempotent.</summary>
+    Task<CaseActionResult> HandOver();
+
+    /// <summary>The partner's outcome: the case closes and the outcome joins the creditor's history of the route.</summary>
+    Task<CaseActionResult> RecordLitigationOutcome(LitigationOutcome outcome, decimal? amount, string? note);
+
+    /// <summary>Everything the litigation dossier shows of the case: its view, the debtor as the case holds it, its payments.</summary>
+    [ReadOnly]
+    Task<CaseRecord?> GetRecord();
 }

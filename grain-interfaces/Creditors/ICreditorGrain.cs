@@ -25,7 +25,8 @@ public sealed record CreditorSettings(
     [property: Id(0)] PostalAddress? Address,
     [property: Id(1)] bool RecoveryIndemnity,
     [property: Id(2)] decimal? LateInterestRate,
-    [property: Id(3)] PlanRules? Plans = null)
+    [property: Id(3)] PlanRules? Plans = null,
+    [property: Id(4)] LitigationSettings? Litigation = null)
 {
     [System.Text.Json.Serialization.JsonIgnore]
     public PlanRules PlanRules => Plans ?? PlanRules.Default;
@@ -58,6 +59,13 @@ public interface ICreditorGrain : IGrainWithStringKey
     Task<CreditorSettings> GetSettings();
 
     Task SetSettings(CreditorSettings settings);
+
+    /// <summary>What the litigation decision reads: the settings and the creditor's outcomes so far, in one call.</summary>
+    [ReadOnly]
+    Task<LitigationTerms> GetLitigationTerms();
+
+    /// <summary>A handed-over case's outcome joins the creditor's history of its route (the case calls it once, when it concludes).</summary>
+    Task RecordLitigationOutcome(LitigationRoute route, decimal handedOver, decimal recovered);
 
     /// <summary>The profile and the settings together, for what is written in the creditor's name: one call instead of two.</summary>
     [ReadOnly]

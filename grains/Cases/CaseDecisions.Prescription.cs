@@ -24,16 +24,16 @@ public static partial class CaseDecisions
             ? null
             : ParisTime.StartOfDay(PrescriptionOn(state).AddDays(-PrescriptionMarginDays));
 
-    private static CaseDecision Prescribe(CaseState state, DateTimeOffset now, DunningPolicy policy)
+    private static CaseDecision Prescribe(CaseState state, DateTimeOffset now, DunningPolicy policy, LitigationTerms terms)
     {
-        var worth = state.Balance >= policy.EscalationThreshold;
-        var after = (worth
-                ? state with { Status = CaseStatus.Escalated }
-                : state with { Status = CaseStatus.Closed, ClosedReason = "prescription" })
-            with
-            { NextStepAt = null, NextAction = null, PendingContact = null, StatusBeforeHold = null, HeldAt = null, Plan = null, Proposal = null };
-        after = after.Record(now, worth ? "escalated" : "closed",
-            $"the claim prescribes on {PrescriptionOn(state):yyyy-MM-dd}: {(worth ? "handed to litigation before it does" : "closed, the balance is below the escalation threshold")}");
+        var cleared = state with
+        { NextStepAt = null, NextAction = null, PendingContact = null, StatusBeforeHold = null, HeldAt = null, Plan = null, Proposal = null };
+        var after = Litigate(cleared, now, policy, terms, "prescription", "prescription");
+        var worth = after.Status == CaseStatus.Escalated;
+        after = after with { History = after.History.SetItem(after.History.Count - 1, after.History[^1] with
+        {
+            Detail = $"the claim prescribes on {PrescriptionOn(state):yyyy-MM-dd}: {(worth ? "handed to litigation before it does" : "closed, no legal route is worth its cost")}",
+        }) };
         return Applied(after, new StopWaking(), new WithdrawFromDebtor(Settled: !worth));
     }
 }

@@ -26,11 +26,11 @@ public static partial class CaseDecisions
         return onCalendar > earliest ? onCalendar : earliest;
     }
 
-    private static CaseDecision Wake(CaseState state, DateTimeOffset now, DunningPolicy policy)
+    private static CaseDecision Wake(CaseState state, DateTimeOffset now, DunningPolicy policy, LitigationTerms terms)
     {
         if (PrescriptionGuard(state) is { } guard && now >= guard)
         {
-            return Prescribe(state, now, policy);
+            return Prescribe(state, now, policy, terms);
         }
 
         if (state.Status == CaseStatus.PaymentPlan)
@@ -88,13 +88,7 @@ public static partial class CaseDecisions
                     $"stage {stage + 1}: {string.Join('+', step.Channels).ToLowerInvariant()}");
                 break;
             case StepAction.FinalDecision:
-                after = after.Balance >= policy.EscalationThreshold
-                    ? after with { Status = CaseStatus.Escalated }
-                    : after with { Status = CaseStatus.Closed, ClosedReason = "uneconomic" };
-                after = after.Record(now, after.Status == CaseStatus.Escalated ? "escalated" : "closed",
-                    after.Status == CaseStatus.Escalated
-                        ? $"balance {Money(after.Balance, after.Draft!.Currency)} is worth litigation"
-                        : $"balance {Money(after.Balance, after.Draft!.Currency)} is below the escalation threshold");
+                after = Litigate(after, now, policy, terms, "final_decision", "uneconomic");
                 effects2.Add(new WithdrawFromDebtor(Settled: after.Status == CaseStatus.Closed));
                 break;
         }
@@ -103,6 +97,16 @@ public static partial class CaseDecisions
         effects2.Add(Arm(after, after.NextStepAt));
         return new CaseDecision(after, effects2.ToImmutable(), CaseActionOutcome.Applied);
     }
+
+    /// <summary>
+    /// Whether a wake-up at <paramref name="now"/> would take the litigation decision (the final step, or the prescription
+    /// guard): only then does the grain fetch the creditor's litigation terms.
+    /// </summary>
+    public static bool NeedsLitigationTerms(CaseState state, DateTimeOffset now, DunningPolicy policy) =>
+        state.Exists
+        && ((PrescriptionGuard(state) is { } guard && now >= guard)
+            || (state.Status.AcceptsReminders() && state.NextStepAt is { } at && now >= at && state.Stage < policy.Steps.Count
+                && policy.Steps[state.Stage].Action == StepAction.FinalDecision));
 
     /// <summary>What the case does next and when: a plan's instalment notice or check, or the schedule's next step; nothing once it stopped.</summary>
     public static (DateTimeOffset? At, string? Action) Next(CaseState state) =>

@@ -13,7 +13,7 @@ public static partial class CaseDecisions
     /// Whether deciding <paramref name="command"/> reads the creditor's policy. A payment, a hold, a cancellation and
     /// a contact's confirmation do not, and their callers need not fetch it: every due case confirms a contact.
     /// </summary>
-    public static bool NeedsPolicy(CaseCommand command) => command is not (ReceivePayment or PutOnHold or CancelCase or ConfirmContact or EraseCase);
+    public static bool NeedsPolicy(CaseCommand command) => command is not (ReceivePayment or PutOnHold or CancelCase or ConfirmContact or EraseCase or ChooseRoute or HandOver or ConcludeLitigation);
 
     /// <param name="policy">The creditor's policy; may be null only for a command that <see cref="NeedsPolicy"/> says does not read it.</param>
     public static CaseDecision Decide(CaseState state, CaseCommand command, DateTimeOffset now, DunningPolicy? policy)
@@ -42,7 +42,7 @@ public static partial class CaseDecisions
 
         return command switch
         {
-            WakeUp => Wake(state, now, policy),
+            WakeUp wake => Wake(state, now, policy, wake.Terms ?? LitigationTerms.Default),
             ReceivePayment pay => Pay(state, pay.Payment, now),
             PutOnHold => Hold(state, now),
             ResumeSchedule => Resume(state, now, policy),
@@ -53,6 +53,9 @@ public static partial class CaseDecisions
             AskForPlan ask => ProposePlan(state, ask, now, policy),
             AnswerPlan answer => AnswerProposal(state, answer, now, policy),
             EraseCase erase => Erase(state, erase.By, now),
+            ChooseRoute choose => Choose(state, choose.Route, now),
+            HandOver => HandOverCase(state, now),
+            ConcludeLitigation conclude => Conclude(state, conclude, now),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command, "unknown case command"),
         };
     }

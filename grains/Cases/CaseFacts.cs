@@ -53,6 +53,23 @@ public static class CaseFacts
             })));
         }
 
+        if (after.Litigation is { Status: LitigationStatus.HandedOver } handed && before.Litigation?.Status != LitigationStatus.HandedOver)
+        {
+            facts.Add(new(EventTypes.HandedOver, EventData.Of(new
+            {
+                route = LitigationEconomics.Wire(handed.Route), balance = handed.BalanceHandedOver, currency = after.Draft.Currency,
+            })));
+        }
+
+        if (after.Litigation is { Status: LitigationStatus.Concluded } concluded && before.Litigation?.Status != LitigationStatus.Concluded)
+        {
+            facts.Add(new(EventTypes.LitigationOutcome, EventData.Of(new
+            {
+                route = LitigationEconomics.Wire(concluded.Route), outcome = CaseDecisions.Wire(concluded.Outcome!.Value), amount = concluded.Amount,
+                currency = after.Draft.Currency,
+            })));
+        }
+
         if (after.Status != before.Status)
         {
             facts.AddRange(StatusChange(before, after));
@@ -90,7 +107,11 @@ public static class CaseFacts
                 yield return new(EventTypes.OnHold, EventData.Empty);
                 break;
             case CaseStatus.Escalated:
-                yield return new(EventTypes.Escalated, EventData.Of(new { balance = after.Balance, currency = after.Draft!.Currency }));
+                yield return new(EventTypes.Escalated, EventData.Of(new
+                {
+                    balance = after.Balance, currency = after.Draft!.Currency, route = after.Litigation is { } l ? LitigationEconomics.Wire(l.Route) : null,
+                    expectedNet = after.Decision?.ExpectedNet,
+                }));
                 break;
             case CaseStatus.Closed:
                 yield return new(EventTypes.Closed, EventData.Of(new { reason = after.ClosedReason, balance = after.Balance, currency = after.Draft!.Currency }));

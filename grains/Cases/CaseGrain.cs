@@ -71,6 +71,19 @@ public sealed partial class CaseGrain(
 
     public Task<CaseActionResult> DecidePlan(bool accept, string? note) => Act(new AnswerPlan(accept, note));
 
+    public Task<CaseActionResult> ChooseLitigationRoute(LitigationRoute route) => Act(new ChooseRoute(route));
+
+    public Task<CaseActionResult> HandOver() => Act(new HandOver());
+
+    public Task<CaseActionResult> RecordLitigationOutcome(LitigationOutcome outcome, decimal? amount, string? note) =>
+        Act(new ConcludeLitigation(outcome, amount, note));
+
+    public Task<CaseRecord?> GetRecord()
+    {
+        var s = state.State;
+        return Task.FromResult(s.Exists ? new CaseRecord(View(), s.Draft!.Debtor, s.Payments, s.CreatedAt, s.FirstContactAt, s.FirstContactMessageId) : null);
+    }
+
     public Task ContactMade(ContactReceipt receipt) => Decide(new ConfirmContact(receipt));
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -93,6 +106,13 @@ public sealed partial class CaseGrain(
     {
         var policy = CaseDecisions.NeedsPolicy(command) ? await GrainFactory.Reference<ICreditorGrain>(CreditorId).GetPolicy() : null;
         var now = clock.GetUtcNow();
+        if (command is WakeUp { Terms: null } && CaseDecisions.NeedsLitigationTerms(state.State, now, policy!))
+        {
+            // Only the litigation decision reads these: every other wake-up spares the creditor the call.
+            command = new WakeUp(await GrainFactory.Reference<ICreditorGrain>(CreditorId).GetLitigationTerms());
+            now = clock.GetUtcNow();
+        }
+
         var decision = CaseDecisions.Decide(state.State, command, now, policy);
 
         // A wake-up is set before the write that needs it: one with nothing to do is harmless, a write without one is not.
@@ -155,6 +175,9 @@ public sealed partial class CaseGrain(
             case WithdrawFromDebtor withdraw:
                 await Debtor.Withdraw(state.State.Draft!.Reference, withdraw.Settled);
                 break;
+            case CountLitigationOutcome count:
+                await GrainFactory.Reference<ICreditorGrain>(CreditorId).RecordLitigationOutcome(count.Route, count.HandedOver, count.Recovered);
+                break;
         }
     }
 
@@ -165,7 +188,7 @@ public sealed partial class CaseGrain(
         var next = CaseDecisions.Next(s) is ({ } at, { } action) ? new NextStep(at, action, s.Stage + 1) : null;
         return new CaseView(draft.Reference, s.Status, s.Stage, draft.Amount, s.Paid, s.Balance, draft.Currency,
             draft.IssuedOn, draft.DueOn, draft.Label, draft.Debtor.Reference, next, s.ClosedReason, s.History,
-            s.Dispute, s.Plan, s.Proposal, s.Status.IsFinal() ? null : CaseDecisions.PrescriptionOn(s));
+            s.Dispute, s.Plan, s.Proposal, s.Status.IsFinal() ? null : CaseDecisions.PrescriptionOn(s), s.Decision, s.Litigation);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseKey} went from {Before} to {After}")]

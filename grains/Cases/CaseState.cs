@@ -50,6 +50,12 @@ public sealed record CaseState : Hosting.ICensusState, Hosting.IEventSource
     /// <summary>How many events the case has given rise to: the rank of its last one.</summary>
     [Id(23)] public long EventSequence { get; init; }
 
+    /// <summary>The litigation decision taken at the final step or the prescription guard, with its figures.</summary>
+    [Id(24)] public LitigationDecision? Decision { get; init; }
+
+    /// <summary>An escalated case's hand-off: route, approval, hand-over and outcome.</summary>
+    [Id(25)] public CaseLitigation? Litigation { get; init; }
+
     /// <summary>The events of the change being written, stored with it; not part of the state itself.</summary>
     [field: NonSerialized]
     public ImmutableList<Events.EngineEvent> NewEvents { get; init; } = [];

@@ -76,4 +76,10 @@ public sealed class LetterOptions
     public string? FontPath { get; set; }
 
     public string? BoldFontPath { get; set; }
+
+    /// <summary>
+    /// How the print provider sends a formal notice — <c>simple</c>, <c>registered</c> (recommandé avec accusé de réception)
+    /// or <c>electronic_registered</c> — written in its manifest and shown in the litigation dossier. Default: <c>registered</c>.
+    /// </summary>
+    public string FormalNoticeMode { get; set; } = "registered";
 }

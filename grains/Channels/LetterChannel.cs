@@ -16,7 +16,8 @@ public sealed record LetterManifest(
     string RecipientName,
     PostalAddress Address,
     IReadOnlyList<string> Cases,
-    string File);
+    string File,
+    string? Mode = null);
 
 /// <summary>
 /// Letters as PDF files in a folder for a print provider: <c>{Path}/{creditorId}/{messageId}.pdf</c> and a JSON
@@ -45,7 +46,8 @@ public sealed class LetterChannel(IOptions<LetterOptions> options, IOptions<Agen
         await WriteAtomically(Path.Combine(folder, file), pdf.Render(message, agency.Value), cancellationToken);
         var manifest = new LetterManifest(
             message.MessageId, LegalTexts.Reference(message.MessageId), message.CreditorId, message.DebtorReference, message.Kind,
-            message.CreatedAt, parties.DebtorName, parties.DebtorAddress, [.. message.Cases.Select(c => c.Reference)], file);
+            message.CreatedAt, parties.DebtorName, parties.DebtorAddress, [.. message.Cases.Select(c => c.Reference)], file,
+            message.Kind == ContactKind.FormalNotice ? options.Value.FormalNoticeMode : "simple");
         await WriteAtomically(Path.Combine(folder, message.MessageId + ".json"), JsonSerializer.SerializeToUtf8Bytes(manifest, Json), cancellationToken);
         return SendResult.Sent("letter:" + message.MessageId);
     }

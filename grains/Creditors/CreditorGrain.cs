@@ -7,6 +7,7 @@ public sealed record CreditorState
     [Id(0)] public CreditorProfile? Profile { get; init; }
     [Id(1)] public DunningPolicy? Policy { get; init; }
     [Id(2)] public CreditorSettings? Settings { get; init; }
+    [Id(3)] public LitigationHistory? Litigation { get; init; }
 }
 
 /// <summary>A creditor: its profile and the dunning policy its cases follow.</summary>
@@ -62,6 +63,15 @@ public sealed class CreditorGrain(
     public async Task SetSettings(CreditorSettings settings)
     {
         state.State = state.State with { Settings = settings };
+        await state.WriteStateAsync();
+    }
+
+    public Task<LitigationTerms> GetLitigationTerms() =>
+        Task.FromResult(new LitigationTerms(state.State.Settings ?? CreditorSettings.None, state.State.Litigation ?? LitigationHistory.None));
+
+    public async Task RecordLitigationOutcome(LitigationRoute route, decimal handedOver, decimal recovered)
+    {
+        state.State = state.State with { Litigation = (state.State.Litigation ?? LitigationHistory.None).Add(route, handedOver, recovered) };
         await state.WriteStateAsync();
     }
 

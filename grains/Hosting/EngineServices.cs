@@ -43,6 +43,8 @@ public static class EngineServices
 
         services.TryAddSingleton<OutboxFolderChannel>();
         services.TryAddSingleton(sp => new LetterPdf(sp.GetRequiredService<IOptions<LetterOptions>>().Value));
+        services.TryAddSingleton(sp => new Documents.DocumentPdf(
+            sp.GetRequiredService<IOptions<LetterOptions>>().Value.FontPath, sp.GetRequiredService<IOptions<LetterOptions>>().Value.BoldFontPath));
         services.TryAddSingleton<LetterChannel>();
         services.TryAddSingleton<MessageFiles>();
         services.TryAddSingleton<Debtors.DebtorTraces>();

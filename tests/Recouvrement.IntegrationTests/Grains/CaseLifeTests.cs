@@ -22,7 +22,7 @@ public sealed class CaseLifeTests : IAsyncLifetime
     [Fact]
     public async Task An_unpaid_case_gets_its_reminders_formal_notice_and_final_decision_on_the_right_days()
     {
-        var creation = await _cluster.CreateCase(Creditor, Drafts.Case(dueOn: DueOn));
+        var creation = await _cluster.CreateCase(Creditor, Drafts.Case(amount: 420m, dueOn: DueOn)); // worth the small claims
         Assert.Equal(CreationOutcome.Created, creation.Outcome);
 
         await _cluster.RunUntil(Paris(2027, 1, 5, 12));

@@ -39,7 +39,7 @@ public class CaseDecisionsTests
     [Fact]
     public void The_default_schedule_runs_its_five_steps_on_their_days()
     {
-        var state = Opened();
+        var state = Opened(amount: 420m); // worth the small claims with the default costs
         var seen = new List<(DateTimeOffset At, string? Action, CaseStatus Status)>();
         while (state.NextStepAt is { } at)
         {
