@@ -34,9 +34,10 @@ var burstRefresh = new Option<TimeSpan?>("--reminder-refresh")
     Description = "the silo's reminder table refresh, in engine time (Recouvrement:Reminders:RefreshPeriod): a burst then meets as many refreshes as in service, where Orleans rereads every 5 real minutes; 0 leaves the silo's default (5 engine minutes, 1.5 real seconds at speed 200)",
     DefaultValueFactory = _ => TimeSpan.FromHours(1),
 };
-var burst = new Command("due-burst", "a backlog of cases whose messages fall due when the send window opens, through fake providers") { burstCases, burstBatch, burstConcurrency, speed, burstWarmUp, burstRefresh };
+var burstWebhooks = new Option<bool>("--webhooks") { Description = "subscribe a local receiver to every event and measure the events' fan-out during the burst" };
+var burst = new Command("due-burst", "a backlog of cases whose messages fall due when the send window opens, through fake providers") { burstCases, burstBatch, burstConcurrency, speed, burstWarmUp, burstRefresh, burstWebhooks };
 burst.SetAction((result, _) => Finish(DueBurstScenario.RunAsync(
-    new DueBurstScenario.Options(result.GetValue(burstCases), result.GetValue(burstBatch), result.GetValue(burstConcurrency), result.GetValue(speed), result.GetValue(burstWarmUp), result.GetValue(burstRefresh) is { } refresh && refresh > TimeSpan.Zero ? refresh : null),
+    new DueBurstScenario.Options(result.GetValue(burstCases), result.GetValue(burstBatch), result.GetValue(burstConcurrency), result.GetValue(speed), result.GetValue(burstWarmUp), result.GetValue(burstRefresh) is { } refresh && refresh > TimeSpan.Zero ? refresh : null, result.GetValue(burstWebhooks)),
     result.GetValue(baselineSeconds), result.GetValue(json)), result.GetValue(json)));
 
 var seeded = Int("--seeded", 5_000, "cases stored before the reads begin");
@@ -59,10 +60,22 @@ scale.SetAction((result, _) => Finish(ScaleScenario.RunAsync(
     new ScaleScenario.Options(result.GetValue(scaleCases), result.GetValue(scaleBatch), result.GetValue(scaleConcurrency)),
     result.GetValue(baselineSeconds), result.GetValue(json)), result.GetValue(json)));
 
+var readCases = Int("--cases", 1_000_000, "cases in the read model");
+var readBatch = Int("--batch", 1_000, "cases per request while feeding");
+var readConcurrency = Int("--concurrency", 4, "requests in flight while feeding");
+var readRate = Int("--rate", 200, "list requests per second");
+var readSeconds = Int("--seconds", 30, "how long the lists run");
+var readWarmUp = Int("--warmup", 5, "seconds of the same lists before the measured seconds (0: none)");
+var readSide = new Command("read-side", "the case list and the export over a large read model") { readCases, readBatch, readConcurrency, readRate, readSeconds, readWarmUp };
+readSide.SetAction((result, _) => Finish(ReadSideScenario.RunAsync(
+    new ReadSideScenario.Options(result.GetValue(readCases), result.GetValue(readBatch), result.GetValue(readConcurrency), result.GetValue(readRate), result.GetValue(readSeconds), result.GetValue(readWarmUp)),
+    result.GetValue(baselineSeconds), result.GetValue(json)), result.GetValue(json)));
+
 root.Subcommands.Add(ingest);
 root.Subcommands.Add(burst);
 root.Subcommands.Add(mix);
 root.Subcommands.Add(scale);
+root.Subcommands.Add(readSide);
 return await root.Parse(args).InvokeAsync();
 
 static async Task<int> Finish(Task<Report> running, string? path)

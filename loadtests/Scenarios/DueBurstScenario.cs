@@ -14,7 +14,8 @@ namespace Recouvrement.LoadTests.Scenarios;
 /// </summary>
 public static class DueBurstScenario
 {
-    public sealed record Options(int Cases, int Batch, int Concurrency, double Speed, int WarmUpCases = 2_000, TimeSpan? ReminderRefresh = null);
+    /// <param name="Webhooks">A webhook subscription to every event, on a local receiver: the events' fan-out is measured with the burst.</param>
+    public sealed record Options(int Cases, int Batch, int Concurrency, double Speed, int WarmUpCases = 2_000, TimeSpan? ReminderRefresh = null, bool Webhooks = false);
 
     // Tuesday 17:00 in Paris: the warm-up's first steps, already due, are set one refresh plus one loading window
     // ahead (three engine hours with a one-hour refresh) and must still go out before the window closes at 20:00.
@@ -38,8 +39,20 @@ public static class DueBurstScenario
             settings["Recouvrement__Reminders__RefreshPeriod"] = refresh.ToString("c", CultureInfo.InvariantCulture);
         }
 
+        await using var receiver = options.Webhooks ? await WebhookReceiver.StartAsync() : null;
+        if (receiver is not null)
+        {
+            settings["Recouvrement__Webhooks__AllowPrivateTargets"] = "true";
+        }
+
         await using var engine = await Engine.StartAsync(settings);
         using var http = engine.Client();
+        if (receiver is not null)
+        {
+            using var subscribed = await http.PostAsync("/api/v1/webhooks", new StringContent(
+                $$"""{"url":"{{receiver.Url}}","events":["*"]}""", System.Text.Encoding.UTF8, "application/json"));
+            subscribed.EnsureSuccessStatusCode();
+        }
 
         DateTimeOffset RealTimeOf(DateTimeOffset engineTime) => anchor + ((engineTime - Start) / options.Speed);
         long warmMessages = 0;
@@ -129,9 +142,94 @@ public static class DueBurstScenario
 
         report.Notes.Add("messages at the providers in each second after the window opened: " + string.Join(" ", perSecond));
         report.Notes.Add("target: 100,000 due cases handled in <= 30 s (due_cases_per_second >= 3,333)");
+        if (receiver is not null)
+        {
+            await AddWebhookFiguresAsync(report, engine.ConnectionString, http, receiver, openTimestamp, expected, drain, windowOpens + TimeSpan.FromMinutes(15));
+        }
+
         await Baselines.AddAsync(report, engine.ConnectionString, baselineSeconds, options.Concurrency);
         report.Ratio("messages_per_second", Baselines.PgBench);
         report.Ratio("messages_per_second", Baselines.GrainCalls);
         return report;
+    }
+
+    /// <summary>
+    /// The burst's events at the creditor's endpoint: each message sent is a <c>case.contacted</c> event, delivered once
+    /// the send is recorded. Waits (until the deadline) for as many as the messages measured.
+    /// </summary>
+    private static async Task AddWebhookFiguresAsync(Report report, string connectionString, HttpClient http, WebhookReceiver receiver, long openTimestamp, long expected, TimeSpan drain, DateTimeOffset deadline)
+    {
+        List<long> Contacted() => [.. receiver.Arrivals.Where(a => a.Type == "case.contacted" && a.At >= openTimestamp).Select(a => a.At)];
+        var progress = new Progress("webhooks");
+        var (seen, movedAt) = (0L, Stopwatch.GetTimestamp());
+        while (Contacted().Count < expected && DateTimeOffset.UtcNow < deadline && Stopwatch.GetElapsedTime(movedAt) < TimeSpan.FromSeconds(20))
+        {
+            if (receiver.Deliveries != seen)
+            {
+                (seen, movedAt) = (receiver.Deliveries, Stopwatch.GetTimestamp());
+            }
+
+            progress.Show(() => $"{Contacted().Count:N0}/{expected:N0} case.contacted events at the receiver");
+            await Task.Delay(100);
+        }
+
+        if (Contacted().Count < expected)
+        {
+            // Stalled: say what the subscription says of itself.
+            var subscriptions = await http.GetStringAsync("/api/v1/webhooks");
+            report.Notes.Add("webhooks stalled; the subscription: " + subscriptions);
+            var id = System.Text.Json.JsonDocument.Parse(subscriptions).RootElement.GetProperty("items")[0].GetProperty("id").GetString();
+            var deliveries = await http.GetStringAsync($"/api/v1/webhooks/{id}/deliveries");
+            report.Notes.Add("its last deliveries: " + deliveries[..Math.Min(deliveries.Length, 600)]);
+            await using (var database = Npgsql.NpgsqlDataSource.Create(connectionString))
+            await using (var command = database.CreateCommand("SELECT event_id, tx::text, position, type, occurred_at FROM recouvrement_events ORDER BY tx, position"))
+            await using (var reader = await command.ExecuteReaderAsync())
+            {
+                var rows = new List<(string Id, string Tx, long Position, string Type, DateTimeOffset At)>();
+                while (await reader.ReadAsync())
+                {
+                    rows.Add((reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(4)));
+                }
+
+                var got = receiver.Ids;
+                var missing = rows.Select((r, i) => (r, i)).Where(x => !got.Contains(x.r.Id)).ToList();
+                report.Notes.Add($"the log holds {rows.Count} events, received {got.Count}, missing {missing.Count}; first missing at index {missing.FirstOrDefault().i}: {missing.FirstOrDefault().r}; last missing index {missing.LastOrDefault().i}; received after first missing: {rows.Skip(missing.FirstOrDefault().i).Count(r => got.Contains(r.Id))}");
+                var ranges = new List<string>();
+                for (var k = 0; k < missing.Count;)
+                {
+                    var start = k;
+                    while (k + 1 < missing.Count && missing[k + 1].i == missing[k].i + 1)
+                    {
+                        k++;
+                    }
+
+                    ranges.Add($"[{missing[start].i}..{missing[k].i}] tx {missing[start].r.Tx}/{missing[start].r.Position}..{missing[k].r.Tx}/{missing[k].r.Position} {missing[start].r.Type} {missing[start].r.At:HH:mm:ss}");
+                    k++;
+                }
+
+                report.Notes.Add($"{ranges.Count} runs of events not received, in log order: " + string.Join(" ; ", ranges.Take(30)));
+                report.Notes.Add("around the first not received: " + string.Join(" | ", rows.Skip(Math.Max(0, missing.FirstOrDefault().i - 3)).Take(8).Select(r => $"{r.Tx}/{r.Position}/{r.Type}/{(got.Contains(r.Id) ? "got" : "MISSING")}")));
+            }
+
+        }
+
+        var arrivals = Contacted();
+        progress.Done(() => $"{arrivals.Count:N0}/{expected:N0} case.contacted events at the receiver");
+        var last = arrivals.Count == 0 ? openTimestamp : arrivals.Max();
+        var toLast = TimeSpan.FromSeconds((last - openTimestamp) / (double)Stopwatch.Frequency);
+        report.Settings["webhooks"] = "one subscription to every event (\"*\"), a local receiver answering 200 at once";
+        report.Figures["webhook_contacted_events"] = arrivals.Count;
+        report.Figures["webhook_deliveries_all_events"] = receiver.Deliveries;
+        report.Figures["webhook_seconds_to_last_event"] = toLast.TotalSeconds;
+        report.Figures["webhook_events_per_second"] = arrivals.Count / Math.Max(toLast.TotalSeconds, 0.001);
+        report.Figures["webhook_lag_behind_messages_s"] = (toLast - drain).TotalSeconds;
+        var perSecond = new long[(int)Math.Ceiling(toLast.TotalSeconds) + 1];
+        foreach (var at in arrivals)
+        {
+            perSecond[Math.Clamp((int)((at - openTimestamp) / Stopwatch.Frequency), 0, perSecond.Length - 1)]++;
+        }
+
+        report.Notes.Add("case.contacted events at the receiver in each second after the window opened: " + string.Join(" ", perSecond));
+        report.Errors += expected - arrivals.Count;
     }
 }
