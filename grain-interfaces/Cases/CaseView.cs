@@ -34,7 +34,8 @@ public sealed record CaseView(
     [property: Id(14)] Dispute? Dispute = null,
     [property: Id(15)] PaymentPlan? Plan = null,
     [property: Id(16)] PlanProposal? PlanProposal = null,
-    [property: Id(17)] DateOnly? PrescriptionOn = null);
+    [property: Id(17)] DateOnly? PrescriptionOn = null,
+    [property: Id(18)] string? Variant = null);
 
 /// <summary>What creating a case did.</summary>
 [GenerateSerializer, Alias("rc.CreationOutcome")]

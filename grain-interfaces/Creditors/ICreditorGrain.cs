@@ -42,6 +42,9 @@ public interface ICreditorGrain : IGrainWithStringKey
 
     Task SetPolicy(DunningPolicy policy);
 
+    /// <summary>Makes <paramref name="variant"/> the policy's only variant (<see cref="DunningPolicy.Promote"/>); null, and nothing changed, when it has no such variant.</summary>
+    Task<DunningPolicy?> Promote(string variant);
+
     [ReadOnly]
     Task<CreditorSettings> GetSettings();
 

@@ -50,6 +50,9 @@ public sealed record CaseState : Hosting.ICensusState, Hosting.IEventSource
     /// <summary>How many events the case has given rise to: the rank of its last one.</summary>
     [Id(23)] public long EventSequence { get; init; }
 
+    /// <summary>The policy variant the case follows, its debtor's (null: the policy had none when the debtor was met).</summary>
+    [Id(24)] public string? Variant { get; init; }
+
     /// <summary>The events of the change being written, stored with it; not part of the state itself.</summary>
     [field: NonSerialized]
     public ImmutableList<Events.EngineEvent> NewEvents { get; init; } = [];
