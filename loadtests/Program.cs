@@ -16,11 +16,12 @@ root.Options.Add(json);
 var cases = Int("--cases", 20_000, "cases to feed");
 var batch = Int("--batch", 1_000, "cases per request");
 var concurrency = Int("--concurrency", 4, "requests in flight");
-var ingest = new Command("ingest", "creditors bulk-feeding cases over HTTP (JSON batches and CSV files) into PostgreSQL") { cases, batch, concurrency };
+var probeMs = Int("--probe-ms", 200, "period of the projection-lag probe: a marker case paid every so many milliseconds during the feed");
+var ingest = new Command("ingest", "creditors bulk-feeding cases over HTTP (JSON batches and CSV files) into PostgreSQL, beside the same feed with the event relay off") { cases, batch, concurrency, probeMs };
 var jsonOnly = new Option<bool>("--json-only") { Description = "JSON batches only, no CSV files" };
 ingest.Options.Add(jsonOnly);
 ingest.SetAction((result, _) => Finish(IngestScenario.RunAsync(
-    new IngestScenario.Options(result.GetValue(cases), result.GetValue(batch), result.GetValue(concurrency), Csv: !result.GetValue(jsonOnly)),
+    new IngestScenario.Options(result.GetValue(cases), result.GetValue(batch), result.GetValue(concurrency), Csv: !result.GetValue(jsonOnly), ProbePeriod: TimeSpan.FromMilliseconds(result.GetValue(probeMs))),
     result.GetValue(baselineSeconds), result.GetValue(json)), result.GetValue(json)));
 
 var burstCases = Int("--cases", 20_000, "cases falling due at once");

@@ -47,6 +47,9 @@ public sealed class Engine : IAsyncDisposable
 
     public string Outbox => Path.Combine(_dataDir, "outbox");
 
+    /// <summary>The silo's output (removed with the engine: copy it to keep it).</summary>
+    public string SiloLog => Path.Combine(_dataDir, "silo.log");
+
     public static string RepositoryRoot()
     {
         var dir = new DirectoryInfo(Directory.GetCurrentDirectory());

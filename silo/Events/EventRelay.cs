@@ -11,6 +11,13 @@ public sealed class EventRelayOptions
 
     /// <summary>How many events the relay reads and hands to the stream at a time. Default: 1,000.</summary>
     public int BatchSize { get; set; } = 1000;
+
+    /// <summary>
+    /// Whether this process relays the log to the event stream at all. Off, events are still stored with the states
+    /// and served by the feed, but the read model's projection gets nothing: for measuring what the relay costs
+    /// (<c>docs/benchmarks.md</c>), or for a cluster where other silos relay. Default: true.
+    /// </summary>
+    public bool Relay { get; set; } = true;
 }
 
 /// <summary>Where the relay got to in the log: kept in PostgreSQL (<c>recouvrement_event_cursors</c>) or in memory.</summary>
@@ -26,13 +33,17 @@ public interface IEventCursorStore
 
 /// <summary>
 /// Relays the durable event log (the transactional outbox) to the event stream: in log order, each creditor's events
-/// on the stream of their case's shard, then records how far it got. A crash between handing events to the stream
-/// and recording it hands them again (consumers are idempotent on the event id): an event is delayed, never dropped.
+/// on the stream of their case's shard, then records how far it got. On PostgreSQL the stream is persistent and a
+/// hand-off returns once the batch is stored, so a crash between handing events to the stream and recording it hands
+/// them again (consumers are idempotent on the event id): an event is delayed, never dropped.
 /// One relay runs in the cluster at a time (<see cref="IEventCursorStore.AcquireAsync"/>).
 /// </summary>
 public sealed partial class EventRelay(
     IEventLog log, IEventCursorStore cursors, IClusterClient client, IOptions<EventRelayOptions> options, ILogger<EventRelay> logger) : BackgroundService
 {
+    /// <summary>Streams handed a batch at once: each is an insert on its own connection, which the grains share.</summary>
+    private const int HandOffs = 16;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -69,8 +80,13 @@ public sealed partial class EventRelay(
             }
 
             // One batch per stream, in log order within it: a case's events keep their order, streams go in parallel.
-            await Task.WhenAll(page.GroupBy(e => EventStreams.Key(e.Event)).Select(stream =>
-                provider.GetStream<EngineEvent>(StreamId.Create(EventStreams.Namespace, stream.Key)).OnNextBatchAsync([.. stream.Select(e => e.Event)])));
+            // On PostgreSQL each batch is a row of the stream's queue, committed before OnNextBatchAsync returns, so
+            // the cursor below only ever moves past events the stream holds durably.
+            await Parallel.ForEachAsync(
+                page.GroupBy(e => EventStreams.Key(e.Event)),
+                new ParallelOptions { MaxDegreeOfParallelism = HandOffs, CancellationToken = stoppingToken },
+                (stream, _) => new ValueTask(provider.GetStream<EngineEvent>(StreamId.Create(EventStreams.Namespace, stream.Key))
+                    .OnNextBatchAsync([.. stream.Select(e => e.Event)])));
             cursor = page[^1].Cursor;
             await cursors.WriteAsync(cursor, stoppingToken);
         }

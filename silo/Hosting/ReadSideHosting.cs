@@ -1,6 +1,7 @@
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Storage;
+using Orleans.Streams;
 using Recouvrement.Api.ReadSide;
 using Recouvrement.Events;
 using Recouvrement.Silo.Events;
@@ -44,12 +45,55 @@ public static class ReadSideHosting
             services.AddSingleton<IEventCursorStore, MemoryEventCursorStore>();
         }
 
-        // The stream's consumers subscribe implicitly; the pub-sub store serves explicit subscriptions, which none makes.
-        silo.AddMemoryStreams(EventStreams.Provider);
-        silo.AddMemoryGrainStorage("PubSubStore");
-        services.AddHostedService<EventRelay>();
+        var stream = configuration.GetSection("Recouvrement:Events:Stream");
+        services.AddOptions<EventStreamOptions>().Bind(stream)
+            .Validate(o => o.IsValid(), "Recouvrement:Events:Stream: Queues 1 to 1,024, CacheSize 10 to 100,000, MaxAttempts positive, VisibilityTimeout at least 1 s and below ExpiryTimeout, DeadLetterRetention positive")
+            .ValidateOnStart();
+        if (durable)
+        {
+            silo.AddDurableEventStream(stream.Get<EventStreamOptions>() ?? new EventStreamOptions());
+        }
+        else
+        {
+            // Not durable, as nothing embedded is. The pub-sub store serves explicit subscriptions, which none makes.
+            silo.AddMemoryStreams(EventStreams.Provider);
+            silo.AddMemoryGrainStorage("PubSubStore");
+        }
+
+        if ((configuration.GetSection("Recouvrement:Events").Get<EventRelayOptions>() ?? new EventRelayOptions()).Relay)
+        {
+            services.AddHostedService<EventRelay>();
+        }
+
         return silo;
     }
+
+    /// <summary>
+    /// The event stream on PostgreSQL: Orleans' ADO.NET persistent stream provider, its queues in the tables of schema
+    /// 0005 and its connections from the engine's data source. A batch is stored before the relay's hand-off returns,
+    /// and deleted only once its consumers have it; pulling agents, balanced over the silos, read the queues.
+    /// </summary>
+    private static void AddDurableEventStream(this ISiloBuilder silo, EventStreamOptions options) =>
+        silo.AddAdoNetStreams(EventStreams.Provider, stream =>
+        {
+            stream.ConfigureAdoNet(o => o.Configure<NpgsqlDataSource>((adoNet, database) =>
+            {
+                adoNet.Invariant = "Npgsql";
+                adoNet.DataSource = database;
+                adoNet.MaxAttempts = options.MaxAttempts;
+                adoNet.VisibilityTimeout = options.VisibilityTimeout;
+                adoNet.ExpiryTimeout = options.ExpiryTimeout;
+                adoNet.DeadLetterEvictionTimeout = options.DeadLetterRetention;
+            }));
+            stream.ConfigurePartitioning(options.Queues);
+            stream.ConfigureCache(options.CacheSize);
+
+            // A stream with a backlog hands its consumer up to this many of its batches in one call.
+            stream.ConfigurePullingAgent(o => o.Configure(agent => agent.BatchContainerBatchSize = 16));
+
+            // Every consumer subscribes implicitly (by namespace), so no stream needs a rendezvous grain or its store.
+            stream.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
+        });
 
     private static string ServiceId(IServiceProvider services) => services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId;
 }

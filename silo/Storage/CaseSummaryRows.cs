@@ -65,12 +65,18 @@ public static class CaseSummaryRows
     /// <summary>The latest summary of each case, each only over an older one.</summary>
     public static async Task UpsertAsync(NpgsqlDataSource database, string serviceId, IReadOnlyList<(string CreditorId, CaseSummary Summary)> summaries)
     {
-        // One row per case and statement: a batch holding two events of one case keeps the later.
+        // One row per case and statement: a batch holding two events of one case keeps the later. A summary the row
+        // already holds (a case's creation, written with the case; a redelivery) is left out before the insert: the
+        // conflict clause would skip it too, but only after locking the row, which costs a write for nothing.
         var rows = summaries.GroupBy(b => (b.CreditorId, b.Summary.Reference)).Select(g => g.MaxBy(b => b.Summary.Sequence)).ToList();
         await using var command = database.CreateCommand($"""
             INSERT INTO recouvrement_case_summary AS s ({Columns})
             SELECT {Values}
             FROM {Unnested()}
+            WHERE NOT EXISTS (
+                SELECT 1 FROM recouvrement_case_summary AS held
+                WHERE held.service_id = @service_id AND held.creditor_id = u.creditor_id AND held.reference = u.reference
+                  AND held.sequence >= u.sequence)
             ON CONFLICT (service_id, creditor_id, reference) DO UPDATE SET
                 debtor_reference = excluded.debtor_reference, status = excluded.status, stage = excluded.stage, amount = excluded.amount,
                 paid = excluded.paid, balance = excluded.balance, currency = excluded.currency, issued_on = excluded.issued_on,
