@@ -41,7 +41,8 @@ public sealed record PolicyVariant(
 public sealed record DunningPolicy(
     [property: Id(0)] IReadOnlyList<PolicyStep> Steps,
     [property: Id(1)] decimal EscalationThreshold,
-    [property: Id(2)] IReadOnlyList<PolicyVariant>? Variants = null)
+    [property: Id(2), System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    IReadOnlyList<PolicyVariant>? Variants = null)
 {
     /// <summary>
     /// The design's consumer schedule: D+1 e-mail and SMS, D+8 SMS, D+15 e-mail, D+22 formal notice by
