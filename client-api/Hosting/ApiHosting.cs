@@ -15,6 +15,7 @@ using Recouvrement.Api.Letters;
 using Recouvrement.Api.Payments;
 using Recouvrement.Api.Policy;
 using Recouvrement.Api.ReadSide;
+using Recouvrement.Api.Reports;
 using Recouvrement.Api.Settings;
 using Recouvrement.Api.Webhooks;
 
@@ -107,6 +108,7 @@ public static class ApiHosting
         creditor.MapDebtorsApi();
         creditor.MapPolicyApi();
         creditor.MapSettingsApi();
+        creditor.MapReportsApi();
         creditor.MapLettersApi();
         creditor.MapCreditorWebhooksApi();
         app.MapWebhooks();

@@ -5,7 +5,8 @@ namespace Recouvrement.Api.Settings;
 
 /// <summary>
 /// <c>GET/PUT /api/v1/settings</c>: the creditor's address (printed on letters, as CPCE R124-4 asks) and what business
-/// debtors may be charged: the 40 EUR recovery indemnity and late-payment interest. Consumers never are.
+/// debtors may be charged: the 40 EUR recovery indemnity and late-payment interest (consumers never are); the unit cost
+/// of a message per channel, which the variants report counts.
 /// </summary>
 public static class SettingsApi
 {
@@ -62,6 +63,17 @@ public static class SettingsApi
             if (plans.MaxInstalments is < 2 or > 24)
             {
                 errors.Add(new("plans.maxInstalments", "between 2 and 24"));
+            }
+        }
+
+        if (settings.Costs is { } costs)
+        {
+            foreach (var (field, cost) in new[] { ("email", costs.Email), ("sms", costs.Sms), ("letter", costs.Letter), ("registeredLetter", costs.RegisteredLetter) })
+            {
+                if (cost is < 0m or > 1_000m)
+                {
+                    errors.Add(new($"costs.{field}", "the cost of one message in the creditor's currency, between 0 and 1000"));
+                }
             }
         }
 

@@ -188,6 +188,7 @@ public sealed class OpenApiContractTests(OpenApiContractTests.Host host) : IClas
         ["getPolicy"] = () => new(HttpMethod.Get, "/api/v1/policy"),
         ["setPolicy"] = () => new(HttpMethod.Put, "/api/v1/policy") { Content = Json(JsonSerializer.Serialize(DunningPolicy.Default, ApiJson)) },
         ["promoteVariant"] = () => Post("/api/v1/policy/promote", Json("""{ "variant": "champion" }""")),
+        ["getVariantsReport"] = () => new(HttpMethod.Get, "/api/v1/reports/variants"),
         ["getSettings"] = () => new(HttpMethod.Get, "/api/v1/settings"),
         ["setSettings"] = () => new(HttpMethod.Put, "/api/v1/settings") { Content = Json("""{ "address": null, "recoveryIndemnity": false, "lateInterestRate": null }""") },
         ["listLetters"] = () => new(HttpMethod.Get, "/api/v1/letters"),
