@@ -33,7 +33,7 @@ public static class SimulateScenario
         IReadOnlyList<decimal> RecoveryByDay, int WindowViolations, int GapViolations, int CapViolations);
 
     public sealed record Result(int Seed, int Debtors, int Days, double Speed, IReadOnlyDictionary<string, int> Population,
-        IReadOnlyDictionary<string, int> Answers, IReadOnlyList<VariantFigures> Variants, double WallSeconds, double CaseDaysPerSecond);
+        IReadOnlyDictionary<string, int> Answers, IReadOnlyDictionary<string, int> Requests, IReadOnlyList<VariantFigures> Variants, double WallSeconds, double CaseDaysPerSecond);
 
     public static async Task<Result> RunAsync(Options options, TextWriter log)
     {
@@ -126,6 +126,7 @@ public static class SimulateScenario
         return new Result(options.Seed, options.Debtors, options.Days, options.Speed,
             types.Values.GroupBy(t => t.Name).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
             new SortedDictionary<string, int>(debtors.Answers.ToDictionary(a => a.Key.ToString().ToLowerInvariant(), a => a.Value)),
+            new SortedDictionary<string, int>(debtors.Outcomes, StringComparer.Ordinal),
             figures, wall, (double)options.Debtors * options.Days / wall);
     }
 
@@ -254,6 +255,11 @@ public static class SimulateScenario
 
         public ConcurrentDictionary<Answer, int> Answers { get; } = new();
 
+        /// <summary>What became of the answers' requests: <c>paid</c>, <c>disputed</c>, <c>transfer</c>, or the step and status that failed.</summary>
+        public ConcurrentDictionary<string, int> Outcomes { get; } = new(StringComparer.Ordinal);
+
+        private void Outcome(string what) => Outcomes.AddOrUpdate(what, 1, (_, n) => n + 1);
+
         public async Task ReadNewMessagesAsync()
         {
             var files = Directory.Exists(engine.Outbox) ? Directory.GetFiles(engine.Outbox, "msg_*.json") : [];
@@ -333,6 +339,7 @@ public static class SimulateScenario
                     if (answer == Answer.Pay)
                     {
                         using var transfer = await _creditor.PostAsJsonAsync($"/api/v1/cases/{reference}/payments", new { amount, reference = $"VIR-{reference}" });
+                        Outcome(transfer.IsSuccessStatusCode ? "transfer" : $"transfer {(int)transfer.StatusCode}");
                     }
 
                     return;
@@ -341,6 +348,7 @@ public static class SimulateScenario
                 if (answer == Answer.Dispute)
                 {
                     using var disputed = await _pages.PostAsync(page + "/dispute", new FormUrlEncodedContent([new("case", reference), new("reason", "not_mine")]));
+                    Outcome(disputed.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.Found ? "disputed" : $"dispute {(int)disputed.StatusCode}");
                     return;
                 }
 
@@ -350,6 +358,11 @@ public static class SimulateScenario
                 {
                     var path = checkout.IsAbsoluteUri ? checkout.AbsolutePath : checkout.OriginalString;
                     using var paid = await _pages.PostAsync(path + "/pay", new FormUrlEncodedContent([new("card", "4242 4242 4242 4242")]));
+                    Outcome(paid.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.Found ? "paid" : $"checkout {(int)paid.StatusCode}");
+                }
+                else
+                {
+                    Outcome($"pay {(int)pay.StatusCode} {pay.Headers.Location?.Query}");
                 }
             }
             finally

@@ -30,6 +30,7 @@ public static class SimulationOutput
         }
 
         Console.WriteLine($"  answers   {string.Join(", ", result.Answers.Select(a => $"{a.Key} {a.Value}"))}");
+        Console.WriteLine($"  requests  {string.Join(", ", result.Requests.Select(a => $"{a.Key} {a.Value}"))}");
         Console.WriteLine($"  speed     {result.CaseDaysPerSecond:N0} simulated case-days per second ({result.WallSeconds:0} s)");
         Console.WriteLine($"  output    {folder}");
         return result.Variants.Sum(v => v.WindowViolations + v.GapViolations + v.CapViolations) == 0 ? 0 : 1;
