@@ -28,7 +28,7 @@ public static class SimulateScenario
 
     /// <summary>The figures of one variant; everything but the timings is the same for the same seed.</summary>
     public sealed record VariantFigures(
-        string Name, int Debtors, int Cases, decimal Amount, decimal Recovered, decimal RecoveryRate, int PaidCases, double? MedianDaysToPayment,
+        string Name, int Debtors, int Cases, decimal Amount, decimal Recovered, decimal RecoveryRate, int PaidCases, double? MedianDayAfterDueOfPayment,
         JsonNode Messages, decimal Cost, decimal? CostPerEuroRecovered, int Disputes, double? PValue,
         IReadOnlyList<decimal> RecoveryByDay, int WindowViolations, int GapViolations, int CapViolations);
 
@@ -110,7 +110,7 @@ public static class SimulateScenario
         await debtors.DrainAsync();
         var wall = watch.Elapsed.TotalSeconds;
         var report = await api.GetFromJsonAsync<JsonNode>("/api/v1/reports/variants") ?? throw new InvalidOperationException("no report");
-        var curves = await RecoveryCurvesAsync(api, options.Days);
+        var (curves, medians) = await RecoveryCurvesAsync(api, options.Days);
         var violations = Violations(debtors.Messages);
         var figures = report["variants"]!.AsArray().Where(v => v!["variant"] is not null).Select(v =>
         {
@@ -118,7 +118,7 @@ public static class SimulateScenario
             var (window, gap, cap) = violations.GetValueOrDefault(name);
             return new VariantFigures(name, v["debtors"]!.GetValue<int>(), v["cases"]!.GetValue<int>(), v["amount"]!.GetValue<decimal>(),
                 v["recovered"]!.GetValue<decimal>(), v["recoveryRate"]!.GetValue<decimal>(), v["paidCases"]!.GetValue<int>(),
-                v["medianDaysToPayment"]?.GetValue<double>(), v["messages"]!.DeepClone(), v["cost"]!.GetValue<decimal>(),
+                medians.GetValueOrDefault(name), v["messages"]!.DeepClone(), v["cost"]!.GetValue<decimal>(),
                 v["costPerEuroRecovered"]?.GetValue<decimal>(), v["disputes"]!.GetValue<int>(), v["pValue"]?.GetValue<double>(),
                 curves.GetValueOrDefault(name) ?? [], window, gap, cap);
         }).ToList();
@@ -153,9 +153,14 @@ public static class SimulateScenario
         }
     }
 
-    /// <summary>Each variant's share of its amount recovered by the end of each day (day 0: Start), from the event feed.</summary>
-    private static async Task<Dictionary<string, IReadOnlyList<decimal>>> RecoveryCurvesAsync(HttpClient api, int days)
+    /// <summary>
+    /// Each variant's share of its amount recovered by the end of each day (day 0: Start), and the median day after
+    /// the due date of its payments, from the event feed. By engine day, not by the engine's instants, which depend on
+    /// how fast this machine runs: the cases' creation (the report's own median starts there) happens during the feed.
+    /// </summary>
+    private static async Task<(Dictionary<string, IReadOnlyList<decimal>> Curves, Dictionary<string, double?> Medians)> RecoveryCurvesAsync(HttpClient api, int days)
     {
+        var paymentDays = new Dictionary<string, List<double>>(StringComparer.Ordinal);
         var variantOf = new Dictionary<string, string>(StringComparer.Ordinal);
         var amount = new Dictionary<string, decimal>(StringComparer.Ordinal);
         var byDay = new Dictionary<string, decimal[]>(StringComparer.Ordinal);
@@ -182,6 +187,12 @@ public static class SimulateScenario
                     }
 
                     paid[day] += e["data"]!["amount"]!.GetValue<decimal>();
+                    if (!paymentDays.TryGetValue(variant, out var list))
+                    {
+                        paymentDays[variant] = list = [];
+                    }
+
+                    list.Add(day - (DueOn.DayNumber - DateOnly.FromDateTime(Start.DateTime).DayNumber));
                 }
             }
 
@@ -194,12 +205,24 @@ public static class SimulateScenario
             cursor = next;
         }
 
-        return amount.ToDictionary(a => a.Key, a =>
+        var curves = amount.ToDictionary(a => a.Key, a =>
         {
             var paid = byDay.GetValueOrDefault(a.Key) ?? new decimal[days + 1];
             var running = 0m;
             return (IReadOnlyList<decimal>)[.. paid.Select(p => decimal.Round((running += p) / Math.Max(a.Value, 0.01m), 4))];
         });
+        return (curves, paymentDays.ToDictionary(p => p.Key, p => Median(p.Value)));
+    }
+
+    private static double? Median(List<double> values)
+    {
+        if (values.Count == 0)
+        {
+            return null;
+        }
+
+        values.Sort();
+        return values.Count % 2 == 1 ? values[values.Count / 2] : (values[values.Count / 2 - 1] + values[values.Count / 2]) / 2;
     }
 
     /// <summary>
