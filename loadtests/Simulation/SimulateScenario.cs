@@ -109,7 +109,9 @@ public static class SimulateScenario
 
         await debtors.DrainAsync();
         var wall = watch.Elapsed.TotalSeconds;
-        var report = await api.GetFromJsonAsync<JsonNode>("/api/v1/reports/variants") ?? throw new InvalidOperationException("no report");
+        // The log serves an event once every transaction older than it has ended: read the report once it holds every
+        // message the debtors read and every payment and dispute they made.
+        var report = await SettledReportAsync(api, debtors);
         var (curves, medians) = await RecoveryCurvesAsync(api, options.Days);
         var violations = Violations(debtors.Messages);
         var figures = report["variants"]!.AsArray().Where(v => v!["variant"] is not null).Select(v =>
@@ -128,6 +130,27 @@ public static class SimulateScenario
             new SortedDictionary<string, int>(debtors.Answers.ToDictionary(a => a.Key.ToString().ToLowerInvariant(), a => a.Value)),
             new SortedDictionary<string, int>(debtors.Outcomes, StringComparer.Ordinal),
             figures, wall, (double)options.Debtors * options.Days / wall);
+    }
+
+    private static async Task<JsonNode> SettledReportAsync(HttpClient api, DebtorSide debtors)
+    {
+        var sent = debtors.Messages.Count;
+        var paid = debtors.Outcomes.Where(o => o.Key is "paid" or "transfer").Sum(o => o.Value);
+        var disputed = debtors.Outcomes.GetValueOrDefault("disputed");
+        var deadline = DateTimeOffset.UtcNow.AddMinutes(2);
+        while (true)
+        {
+            var report = await api.GetFromJsonAsync<JsonNode>("/api/v1/reports/variants") ?? throw new InvalidOperationException("no report");
+            var variants = report["variants"]!.AsArray();
+            int Sum(Func<JsonNode, int> figure) => variants.Sum(v => figure(v!));
+            if (Sum(v => v["messages"]!["total"]!.GetValue<int>()) >= sent && Sum(v => v["paidCases"]!.GetValue<int>()) >= paid
+                && Sum(v => v["disputes"]!.GetValue<int>()) >= disputed || DateTimeOffset.UtcNow > deadline)
+            {
+                return report;
+            }
+
+            await Task.Delay(500);
+        }
     }
 
     /// <summary>A policy file (a policy's JSON: steps and escalation threshold) as a variant named after the file.</summary>
