@@ -112,7 +112,7 @@ public static class SimulateScenario
         // The log serves an event once every transaction older than it has ended: read the report once it holds every
         // message the debtors read and every payment and dispute they made.
         var report = await SettledReportAsync(api, debtors);
-        var (curves, medians) = await RecoveryCurvesAsync(api, options.Days);
+        var (curves, medians) = Curves(debtors.Payments, amounts.ToLookup(a => debtors.VariantOf(a.Key), a => a.Value.Amount), options.Days);
         var violations = Violations(debtors.Messages);
         var figures = report["variants"]!.AsArray().Where(v => v!["variant"] is not null).Select(v =>
         {
@@ -153,6 +153,27 @@ public static class SimulateScenario
         }
     }
 
+    /// <summary>
+    /// Each variant's share of its amount recovered by the end of each day (day 0: Start), and the median day after the
+    /// due date of its payments, counting each payment on the engine day of the message it answered: the day the
+    /// debtor decided, which the seed and the schedule fix, where the instant the engine records depends on how fast
+    /// this machine answers.
+    /// </summary>
+    private static (Dictionary<string, IReadOnlyList<decimal>> Curves, Dictionary<string, double?> Medians) Curves(
+        IEnumerable<(string Variant, int Day, decimal Amount)> payments, ILookup<string, decimal> amounts, int days)
+    {
+        var byVariant = payments.ToLookup(p => p.Variant);
+        var dueDay = DueOn.DayNumber - DateOnly.FromDateTime(Start.DateTime).DayNumber;
+        var curves = amounts.ToDictionary(a => a.Key, a =>
+        {
+            var total = Math.Max(a.Sum(), 0.01m);
+            var running = 0m;
+            return (IReadOnlyList<decimal>)[.. Enumerable.Range(0, days + 1).Select(day =>
+                decimal.Round((running += byVariant[a.Key].Where(p => Math.Clamp(p.Day, 0, days) == day).Sum(p => p.Amount)) / total, 4))];
+        });
+        return (curves, amounts.ToDictionary(a => a.Key, a => Median([.. byVariant[a.Key].Select(p => (double)(p.Day - dueDay))])));
+    }
+
     /// <summary>A policy file (a policy's JSON: steps and escalation threshold) as a variant named after the file.</summary>
     private static JsonObject VariantOf(string path)
     {
@@ -174,67 +195,6 @@ public static class SimulateScenario
         {
             throw new InvalidOperationException($"PUT {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         }
-    }
-
-    /// <summary>
-    /// Each variant's share of its amount recovered by the end of each day (day 0: Start), and the median day after
-    /// the due date of its payments, from the event feed. By engine day, not by the engine's instants, which depend on
-    /// how fast this machine runs: the cases' creation (the report's own median starts there) happens during the feed.
-    /// </summary>
-    private static async Task<(Dictionary<string, IReadOnlyList<decimal>> Curves, Dictionary<string, double?> Medians)> RecoveryCurvesAsync(HttpClient api, int days)
-    {
-        var paymentDays = new Dictionary<string, List<double>>(StringComparer.Ordinal);
-        var variantOf = new Dictionary<string, string>(StringComparer.Ordinal);
-        var amount = new Dictionary<string, decimal>(StringComparer.Ordinal);
-        var byDay = new Dictionary<string, decimal[]>(StringComparer.Ordinal);
-        string? cursor = null;
-        while (true)
-        {
-            var page = await api.GetFromJsonAsync<JsonNode>($"/api/v1/events?types=case.created,case.payment_received&limit=1000{(cursor is null ? "" : "&after=" + cursor)}");
-            var items = page!["items"]!.AsArray();
-            foreach (var e in items)
-            {
-                var reference = e!["caseReference"]!.GetValue<string>();
-                if (e["type"]!.GetValue<string>() == "case.created")
-                {
-                    var variant = e["data"]!["variant"]?.GetValue<string>() ?? "";
-                    variantOf[reference] = variant;
-                    amount[variant] = amount.GetValueOrDefault(variant) + e["data"]!["amount"]!.GetValue<decimal>();
-                }
-                else if (variantOf.TryGetValue(reference, out var variant))
-                {
-                    var day = Math.Clamp((int)Math.Floor((e["occurredAt"]!.GetValue<DateTimeOffset>() - Start).TotalDays), 0, days);
-                    if (!byDay.TryGetValue(variant, out var paid))
-                    {
-                        byDay[variant] = paid = new decimal[days + 1];
-                    }
-
-                    paid[day] += e["data"]!["amount"]!.GetValue<decimal>();
-                    if (!paymentDays.TryGetValue(variant, out var list))
-                    {
-                        paymentDays[variant] = list = [];
-                    }
-
-                    list.Add(day - (DueOn.DayNumber - DateOnly.FromDateTime(Start.DateTime).DayNumber));
-                }
-            }
-
-            var next = page["nextCursor"]!.GetValue<string>();
-            if (items.Count == 0 || next == cursor)
-            {
-                break;
-            }
-
-            cursor = next;
-        }
-
-        var curves = amount.ToDictionary(a => a.Key, a =>
-        {
-            var paid = byDay.GetValueOrDefault(a.Key) ?? new decimal[days + 1];
-            var running = 0m;
-            return (IReadOnlyList<decimal>)[.. paid.Select(p => decimal.Round((running += p) / Math.Max(a.Value, 0.01m), 4))];
-        });
-        return (curves, paymentDays.ToDictionary(p => p.Key, p => Median(p.Value)));
     }
 
     private static double? Median(List<double> values)
@@ -301,6 +261,11 @@ public static class SimulateScenario
 
         public ConcurrentDictionary<Answer, int> Answers { get; } = new();
 
+        /// <summary>The payments made: the debtor's variant, the engine day of the message answered, the amount.</summary>
+        public ConcurrentBag<(string Variant, int Day, decimal Amount)> Payments { get; } = [];
+
+        public string VariantOf(string debtor) => variantOf(debtor);
+
         /// <summary>What became of the answers' requests: <c>paid</c>, <c>disputed</c>, <c>transfer</c>, or the step and status that failed.</summary>
         public ConcurrentDictionary<string, int> Outcomes { get; } = new(StringComparer.Ordinal);
 
@@ -353,7 +318,7 @@ public static class SimulateScenario
                 if (answer is Answer.Pay or Answer.Dispute)
                 {
                     _done.Add(m.Debtor);
-                    _acting.Add(ActAsync(m.Debtor, answer));
+                    _acting.Add(ActAsync(m.Debtor, answer, (int)Math.Floor((m.At - Start).TotalDays)));
                 }
             }
 
@@ -373,7 +338,7 @@ public static class SimulateScenario
             _creditor.Dispose();
         }
 
-        private async Task ActAsync(string debtor, Answer answer)
+        private async Task ActAsync(string debtor, Answer answer, int day)
         {
             await _concurrency.WaitAsync();
             try
@@ -386,6 +351,10 @@ public static class SimulateScenario
                     {
                         using var transfer = await _creditor.PostAsJsonAsync($"/api/v1/cases/{reference}/payments", new { amount, reference = $"VIR-{reference}" });
                         Outcome(transfer.IsSuccessStatusCode ? "transfer" : $"transfer {(int)transfer.StatusCode}");
+                        if (transfer.IsSuccessStatusCode)
+                        {
+                            Payments.Add((variantOf(debtor), day, amount));
+                        }
                     }
 
                     return;
@@ -405,6 +374,10 @@ public static class SimulateScenario
                     var path = checkout.IsAbsoluteUri ? checkout.AbsolutePath : checkout.OriginalString;
                     using var paid = await _pages.PostAsync(path + "/pay", new FormUrlEncodedContent([new("card", "4242 4242 4242 4242")]));
                     Outcome(paid.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.Found ? "paid" : $"checkout {(int)paid.StatusCode}");
+                    if (paid.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.Found)
+                    {
+                        Payments.Add((variantOf(debtor), day, amount));
+                    }
                 }
                 else
                 {
