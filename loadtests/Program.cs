@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Recouvrement.LoadTests.Infrastructure;
 using Recouvrement.LoadTests.Scenarios;
+using Recouvrement.LoadTests.Simulation;
 
 // dotnet run --project loadtests -c Release -- <scenario> [options]
 // Each scenario starts its own throwaway PostgreSQL and silo, prints its figures beside the baselines measured in
@@ -71,6 +72,23 @@ readSide.SetAction((result, _) => Finish(ReadSideScenario.RunAsync(
     new ReadSideScenario.Options(result.GetValue(readCases), result.GetValue(readBatch), result.GetValue(readConcurrency), result.GetValue(readRate), result.GetValue(readSeconds), result.GetValue(readWarmUp)),
     result.GetValue(baselineSeconds), result.GetValue(json)), result.GetValue(json)));
 
+var simDebtors = Int("--debtors", 10_000, "synthetic debtors, one case each");
+var simDays = Int("--days", 60, "engine days simulated after the cases fall due");
+var simPolicies = new Option<string[]>("--policy") { Description = "a policy file (steps, escalationThreshold) per variant, named after the file; the first is the champion", Required = true, AllowMultipleArgumentsPerToken = false };
+var simSeed = Int("--seed", 1, "the seed of the population and of its answers: the same seed gives the same figures");
+var simSpeed = new Option<double>("--speed") { Description = "engine seconds per real second (default 43,200: a day in 2 s)", DefaultValueFactory = _ => 43_200 };
+var simPopulation = new Option<string>("--population") { Description = "the population file", DefaultValueFactory = _ => Path.Combine(Engine.RepositoryRoot(), "loadtests", "simulation", "population.json") };
+var simOutput = new Option<string?>("--output") { Description = "the folder for simulation.json and one <variant>.svg each (default: loadtests/results/simulate-<time>/)" };
+var simulate = new Command("simulate", "rehearse policies as variants on a synthetic population with the real engine on a scaled clock") { simDebtors, simDays, simPolicies, simSeed, simSpeed, simPopulation, simOutput };
+simulate.SetAction(async (result, _) =>
+{
+    var outcome = await SimulationOutput.RunAsync(new SimulateScenario.Options(
+        result.GetValue(simDebtors), result.GetValue(simDays), result.GetValue(simPolicies)!, result.GetValue(simSeed), result.GetValue(simSpeed),
+        result.GetValue(simPopulation)!, result.GetValue(simOutput)));
+    return outcome;
+});
+
+root.Subcommands.Add(simulate);
 root.Subcommands.Add(ingest);
 root.Subcommands.Add(burst);
 root.Subcommands.Add(mix);

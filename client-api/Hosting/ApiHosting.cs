@@ -18,6 +18,7 @@ using Recouvrement.Api.Litigation;
 using Recouvrement.Api.Payments;
 using Recouvrement.Api.Policy;
 using Recouvrement.Api.ReadSide;
+using Recouvrement.Api.Reports;
 using Recouvrement.Api.Settings;
 using Recouvrement.Api.Webhooks;
 
@@ -113,6 +114,7 @@ public static class ApiHosting
         creditor.MapDebtorsApi();
         creditor.MapPolicyApi();
         creditor.MapSettingsApi();
+        creditor.MapReportsApi();
         creditor.MapLettersApi();
         creditor.MapLitigationApi();
         creditor.MapCreditorWebhooksApi();

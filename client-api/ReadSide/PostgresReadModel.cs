@@ -13,8 +13,10 @@ public sealed class PostgresEventLog(NpgsqlDataSource database, string serviceId
 {
     public async Task<IReadOnlyList<StoredEvent>> ReadAsync(string? creditorId, EventCursor after, IReadOnlyCollection<string>? types, int limit, CancellationToken cancellationToken = default)
     {
+        // The transaction id is read as text under another name: ORDER BY tx would otherwise sort by the output column,
+        // as text, where "1010" comes before "750", and the cursor of a page would pass over events not yet read.
         await using var command = database.CreateCommand($"""
-            SELECT tx::text, position, event_id, type, creditor_id, case_reference, debtor_reference, occurred_at, sequence, data, summary
+            SELECT tx::text AS tx_text, position, event_id, type, creditor_id, case_reference, debtor_reference, occurred_at, sequence, data, summary
             FROM recouvrement_events
             WHERE service_id = @service_id
               {(creditorId is null ? string.Empty : "AND creditor_id = @creditor_id")}

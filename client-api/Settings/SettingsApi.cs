@@ -6,7 +6,8 @@ namespace Recouvrement.Api.Settings;
 /// <summary>
 /// <c>GET/PUT /api/v1/settings</c>: the creditor's address (printed on letters, as CPCE R124-4 asks) and what business
 /// debtors may be charged: the 40 EUR recovery indemnity and late-payment interest (consumers never are); plan rules;
-/// and the <c>litigation</c> section: the legal routes the creditor uses, their cost, delay and expected recovery rate.
+/// the unit cost of a message per channel, which the variants report counts; and the <c>litigation</c> section: the
+/// legal routes the creditor uses, their cost, delay and expected recovery rate.
 /// </summary>
 public static class SettingsApi
 {
@@ -70,6 +71,17 @@ public static class SettingsApi
         {
             CheckRoute(litigation.SmallClaims, "litigation.smallClaims", errors);
             CheckRoute(litigation.PaymentOrder, "litigation.paymentOrder", errors);
+        }
+
+        if (settings.Costs is { } costs)
+        {
+            foreach (var (field, cost) in new[] { ("email", costs.Email), ("sms", costs.Sms), ("letter", costs.Letter), ("registeredLetter", costs.RegisteredLetter) })
+            {
+                if (cost is < 0m or > 1_000m)
+                {
+                    errors.Add(new($"costs.{field}", "the cost of one message in the creditor's currency, between 0 and 1000"));
+                }
+            }
         }
 
         if (errors.Count > 0)

@@ -36,7 +36,8 @@ public sealed record CaseView(
     [property: Id(16)] PlanProposal? PlanProposal = null,
     [property: Id(17)] DateOnly? PrescriptionOn = null,
     [property: Id(18)] LitigationDecision? Decision = null,
-    [property: Id(19)] CaseLitigation? Litigation = null);
+    [property: Id(19)] CaseLitigation? Litigation = null,
+    [property: Id(20)] string? Variant = null);
 
 /// <summary>A case with what its dossier needs beyond the view: the debtor's details, the payments received, the first contact.</summary>
 [GenerateSerializer, Immutable, Alias("rc.CaseRecord")]

@@ -26,12 +26,35 @@ public sealed record CreditorSettings(
     [property: Id(1)] bool RecoveryIndemnity,
     [property: Id(2)] decimal? LateInterestRate,
     [property: Id(3)] PlanRules? Plans = null,
-    [property: Id(4)] LitigationSettings? Litigation = null)
+    [property: Id(4)] LitigationSettings? Litigation = null,
+    [property: Id(5)] ChannelCosts? Costs = null)
 {
     [System.Text.Json.Serialization.JsonIgnore]
     public PlanRules PlanRules => Plans ?? PlanRules.Default;
 
+    /// <summary>The unit costs in force: the creditor's own, or <see cref="ChannelCosts.Default"/>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public ChannelCosts ChannelCosts => Costs ?? ChannelCosts.Default;
+
     public static CreditorSettings None { get; } = new(null, false, null);
+}
+
+/// <summary>
+/// What one message costs the creditor, per channel, in its currency: what the variants report counts per message
+/// actually sent. A formal notice by post is a registered letter (lettre recommandée), any other letter a plain one.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("rc.ChannelCosts")]
+public sealed record ChannelCosts(
+    [property: Id(0)] decimal Email,
+    [property: Id(1)] decimal Sms,
+    [property: Id(2)] decimal Letter,
+    [property: Id(3)] decimal RegisteredLetter)
+{
+    /// <summary>
+    /// Orders of magnitude for France in 2026, for a creditor that has set none: an e-mail 0.002 EUR, an SMS 0.06 EUR,
+    /// a printed and posted letter 1.60 EUR, a registered letter with acknowledgement of receipt 6.50 EUR.
+    /// </summary>
+    public static ChannelCosts Default { get; } = new(0.002m, 0.06m, 1.60m, 6.50m);
 }
 
 /// <summary>One creditor, keyed by its id: profile and dunning policy.</summary>
@@ -54,6 +77,9 @@ public interface ICreditorGrain : IGrainWithStringKey
     Task<DunningPolicy> GetPolicy();
 
     Task SetPolicy(DunningPolicy policy);
+
+    /// <summary>Makes <paramref name="variant"/> the policy's only variant (<see cref="DunningPolicy.Promote"/>); null, and nothing changed, when it has no such variant.</summary>
+    Task<DunningPolicy?> Promote(string variant);
 
     [ReadOnly]
     Task<CreditorSettings> GetSettings();

@@ -192,4 +192,5 @@ public sealed record DebtorView(
     [property: Id(8)] bool SmsOptOut = false,
     [property: Id(9)] IReadOnlyList<CaseEvent>? Changes = null,
     [property: Id(10)] string Language = "fr",
-    [property: Id(11)] Erasure? Erasure = null);
+    [property: Id(11)] Erasure? Erasure = null,
+    [property: Id(12)] string? Variant = null);

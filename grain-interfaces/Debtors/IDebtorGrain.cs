@@ -8,8 +8,18 @@ namespace Recouvrement.Debtors;
 /// </summary>
 public interface IDebtorGrain : IGrainWithStringKey
 {
-    /// <summary>Records the debtor's details from a newly fed case and links the case.</summary>
-    Task Attach(string caseReference, DebtorDetails details);
+    /// <summary>
+    /// Records the debtor's details from a newly fed case and links the case; a debtor without a case yet records
+    /// <paramref name="variant"/> as the policy variant all its cases follow.
+    /// </summary>
+    Task Attach(string caseReference, DebtorDetails details, string? variant = null);
+
+    /// <summary>
+    /// The policy variant a new case of this debtor follows: the debtor's own once it has had a case, otherwise
+    /// <paramref name="proposed"/> (the one the policy assigns it), which the case's attachment then records.
+    /// </summary>
+    [ReadOnly]
+    Task<string?> VariantFor(string? proposed);
 
     /// <summary>
     /// Queues a contact for a case; it goes out in the next send window. False when the debtor does not hold the case

@@ -53,7 +53,8 @@ public sealed record CaseSummary(
     [property: Id(12)] string LastEvent,
     [property: Id(13)] DateTimeOffset CreatedAt,
     [property: Id(14)] DateTimeOffset UpdatedAt,
-    [property: Id(15)] long Sequence);
+    [property: Id(15)] long Sequence,
+    [property: Id(16)] string? Variant = null);
 
 /// <summary>The event types, as the feed and the webhooks spell them.</summary>
 public static class EventTypes

@@ -3,7 +3,8 @@ namespace Recouvrement.Cases;
 /// <summary>Something that happens to a case: a creditor action, a timer, a debtor's confirmation.</summary>
 public abstract record CaseCommand;
 
-public sealed record OpenCase(CaseDraft Draft) : CaseCommand;
+/// <summary>A new case; <paramref name="Variant"/> is the policy variant its debtor follows (null: the policy has none).</summary>
+public sealed record OpenCase(CaseDraft Draft, string? Variant = null) : CaseCommand;
 
 /// <summary>The case's reminder ticked. <paramref name="Terms"/>: the creditor's litigation terms, when a decision may fall due (else the defaults).</summary>
 public sealed record WakeUp(LitigationTerms? Terms = null) : CaseCommand;
@@ -46,7 +47,8 @@ public sealed record WakeAt(DateTimeOffset At) : CaseEffect;
 
 public sealed record StopWaking : CaseEffect;
 
-public sealed record AttachToDebtor(DebtorDetails Debtor) : CaseEffect;
+/// <summary>Link the case to its debtor; a debtor without cases yet records <paramref name="Variant"/> as its own.</summary>
+public sealed record AttachToDebtor(DebtorDetails Debtor, string? Variant = null) : CaseEffect;
 
 public sealed record AskDebtorToContact(ContactRequest Request) : CaseEffect;
 

@@ -23,14 +23,15 @@ public static partial class CaseDecisions
             throw new ArgumentNullException(nameof(policy), $"deciding {command.GetType().Name} needs the creditor's policy");
         }
 
-        return DecideWith(state, command, now, policy!);
+        // A case follows its variant's schedule (its debtor's, fixed at its creation), or the policy's own.
+        return DecideWith(state, command, now, policy?.ScheduleOf(command is OpenCase open ? open.Variant : state.Variant)!);
     }
 
     private static CaseDecision DecideWith(CaseState state, CaseCommand command, DateTimeOffset now, DunningPolicy policy)
     {
         if (command is OpenCase open)
         {
-            return Open(state, open.Draft, now, policy);
+            return Open(state, open, now, policy);
         }
 
         if (!state.Exists)
@@ -60,8 +61,9 @@ public static partial class CaseDecisions
         };
     }
 
-    private static CaseDecision Open(CaseState state, CaseDraft draft, DateTimeOffset now, DunningPolicy policy)
+    private static CaseDecision Open(CaseState state, OpenCase open, DateTimeOffset now, DunningPolicy policy)
     {
+        var draft = open.Draft;
         if (state.Draft is not null)
         {
             return state.Draft == draft
@@ -69,10 +71,10 @@ public static partial class CaseDecisions
                 : Unchanged(state, CaseActionOutcome.Refused, "a case with this reference exists with different content");
         }
 
-        var opened = new CaseState { Draft = draft, Status = CaseStatus.Active, CreatedAt = now }
+        var opened = new CaseState { Draft = draft, Status = CaseStatus.Active, CreatedAt = now, Variant = open.Variant }
             .Record(now, "created", Money(draft.Amount, draft.Currency));
         opened = Scheduled(opened, policy, StepTime(opened, policy, 0));
-        return Applied(opened, new AttachToDebtor(draft.Debtor), Arm(opened, opened.NextStepAt));
+        return Applied(opened, new AttachToDebtor(draft.Debtor, open.Variant), Arm(opened, opened.NextStepAt));
     }
 
     private static CaseDecision Hold(CaseState state, DateTimeOffset now)

@@ -19,7 +19,7 @@ public static class CaseFacts
         var facts = new List<EventFact>();
         if (before.Draft is null)
         {
-            facts.Add(new(EventTypes.Created, EventData.Of(new { amount = after.Draft.Amount, currency = after.Draft.Currency, issuedOn = after.Draft.IssuedOn, dueOn = after.Draft.DueOn })));
+            facts.Add(new(EventTypes.Created, EventData.Of(new { amount = after.Draft.Amount, currency = after.Draft.Currency, issuedOn = after.Draft.IssuedOn, dueOn = after.Draft.DueOn, variant = after.Variant })));
         }
 
         if (command is ConfirmContact { Receipt: var receipt } && after.History.Count > 0 && after.History[^1].Kind == "contacted")
@@ -151,6 +151,6 @@ public static class CaseFacts
         var draft = state.Draft!;
         var next = CaseDecisions.Next(state);
         return new CaseSummary(draft.Reference, draft.Debtor.Reference, state.Status, state.Stage, draft.Amount, state.Paid, state.Balance,
-            draft.Currency, draft.IssuedOn, draft.DueOn, next.At, next.Action, lastEvent, state.CreatedAt, at, sequence);
+            draft.Currency, draft.IssuedOn, draft.DueOn, next.At, next.Action, lastEvent, state.CreatedAt, at, sequence, state.Variant);
     }
 }

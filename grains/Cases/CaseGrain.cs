@@ -29,7 +29,13 @@ public sealed partial class CaseGrain(
 
     public async Task<CaseCreation> Create(CaseDraft draft)
     {
-        var decision = await Decide(new OpenCase(draft));
+        // The case follows its debtor's variant: the one the debtor was given with its first case, or, for a new
+        // debtor, the one the policy assigns it now. A policy without variants asks the debtor nothing.
+        var policy = await GrainFactory.Reference<ICreditorGrain>(CreditorId).GetPolicy();
+        var variant = !state.State.Exists && policy.AssignVariant(draft.Debtor.Reference) is { } proposed
+            ? await GrainFactory.Reference<IDebtorGrain>(GrainKeys.Compose(CreditorId, draft.Debtor.Reference)).VariantFor(proposed)
+            : state.State.Variant;
+        var decision = await Decide(new OpenCase(draft, variant), policy);
         var outcome = decision.Outcome switch
         {
             CaseActionOutcome.Applied => CreationOutcome.Created,
@@ -102,9 +108,9 @@ public sealed partial class CaseGrain(
         return new CaseActionResult(decision.Outcome, decision.Reason, state.State.Exists ? View() : null);
     }
 
-    private async Task<CaseDecision> Decide(CaseCommand command)
+    private async Task<CaseDecision> Decide(CaseCommand command, DunningPolicy? fetched = null)
     {
-        var policy = CaseDecisions.NeedsPolicy(command) ? await GrainFactory.Reference<ICreditorGrain>(CreditorId).GetPolicy() : null;
+        var policy = fetched ?? (CaseDecisions.NeedsPolicy(command) ? await GrainFactory.Reference<ICreditorGrain>(CreditorId).GetPolicy() : null);
         var now = clock.GetUtcNow();
         if (command is WakeUp { Terms: null } && CaseDecisions.NeedsLitigationTerms(state.State, now, policy!))
         {
@@ -160,14 +166,14 @@ public sealed partial class CaseGrain(
                 await Alarm.StopAsync();
                 break;
             case AttachToDebtor attach:
-                await Debtor.Attach(state.State.Draft!.Reference, attach.Debtor);
+                await Debtor.Attach(state.State.Draft!.Reference, attach.Debtor, attach.Variant);
                 break;
             case AskDebtorToContact ask when state.State.PendingContact == ask.Request:
                 // Still wanted (an erasure interleaved with this call may have closed the case meanwhile). A debtor
                 // that does not hold the case (its attachment failed after the case was stored) takes it now.
                 if (!await Debtor.RequestContact(ask.Request))
                 {
-                    await Debtor.Attach(state.State.Draft!.Reference, state.State.Draft.Debtor);
+                    await Debtor.Attach(state.State.Draft!.Reference, state.State.Draft.Debtor, state.State.Variant);
                     await Debtor.RequestContact(ask.Request);
                 }
 
@@ -188,7 +194,7 @@ public sealed partial class CaseGrain(
         var next = CaseDecisions.Next(s) is ({ } at, { } action) ? new NextStep(at, action, s.Stage + 1) : null;
         return new CaseView(draft.Reference, s.Status, s.Stage, draft.Amount, s.Paid, s.Balance, draft.Currency,
             draft.IssuedOn, draft.DueOn, draft.Label, draft.Debtor.Reference, next, s.ClosedReason, s.History,
-            s.Dispute, s.Plan, s.Proposal, s.Status.IsFinal() ? null : CaseDecisions.PrescriptionOn(s), s.Decision, s.Litigation);
+            s.Dispute, s.Plan, s.Proposal, s.Status.IsFinal() ? null : CaseDecisions.PrescriptionOn(s), s.Decision, s.Litigation, s.Variant);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseKey} went from {Before} to {After}")]

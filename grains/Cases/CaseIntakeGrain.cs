@@ -32,7 +32,8 @@ public sealed partial class CaseIntakeGrain(
         var soon = new HashSet<int>();
         for (var i = 0; i < drafts.Count; i++)
         {
-            var open = new OpenCase(drafts[i]);
+            // Only new debtors come this way: each is given the variant the policy assigns it.
+            var open = new OpenCase(drafts[i], policy.AssignVariant(drafts[i].Debtor.Reference));
             var decision = CaseDecisions.Decide(new CaseState(), open, now, policy);
             if (decision.Outcome == CaseActionOutcome.Applied && FirstWake(decision) is { } wake)
             {
@@ -59,7 +60,7 @@ public sealed partial class CaseIntakeGrain(
             .GroupBy(c => c.DebtorKey, StringComparer.Ordinal)
             .Select(g => new NewDebtorRow(
                 g.Key,
-                g.Aggregate(new DebtorState(), (debtor, c) => DebtorDecisions.Attach(debtor, c.State.Draft!.Reference, c.State.Draft.Debtor)),
+                g.Aggregate(new DebtorState(), (debtor, c) => DebtorDecisions.Attach(debtor, c.State.Draft!.Reference, c.State.Draft.Debtor, c.State.Variant)),
                 [.. g.Select(c => c.Index)]))
             .ToList();
 

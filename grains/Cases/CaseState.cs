@@ -56,6 +56,9 @@ public sealed record CaseState : Hosting.ICensusState, Hosting.IEventSource
     /// <summary>An escalated case's hand-off: route, approval, hand-over and outcome.</summary>
     [Id(25)] public CaseLitigation? Litigation { get; init; }
 
+    /// <summary>The policy variant the case follows, its debtor's (null: the policy had none when the debtor was met).</summary>
+    [Id(26)] public string? Variant { get; init; }
+
     /// <summary>The events of the change being written, stored with it; not part of the state itself.</summary>
     [field: NonSerialized]
     public ImmutableList<Events.EngineEvent> NewEvents { get; init; } = [];

@@ -80,4 +80,15 @@ public sealed class CreditorGrain(
         state.State = state.State with { Policy = policy };
         await state.WriteStateAsync();
     }
+
+    public async Task<DunningPolicy?> Promote(string variant)
+    {
+        if ((state.State.Policy ?? DunningPolicy.Default).Promote(variant) is not { } promoted)
+        {
+            return null;
+        }
+
+        await SetPolicy(promoted);
+        return promoted;
+    }
 }

@@ -13,9 +13,10 @@ public static partial class DebtorDecisions
     /// <summary>
     /// This debtor with one more open case and the details the creditor fed with it. A value the debtor corrected
     /// is kept while the creditor keeps sending the old one; an SMS opt-out holds only for the same number.
-    /// Returns the same instance when nothing changes.
+    /// Returns the same instance when nothing changes. A debtor without a case yet takes <paramref name="variant"/> as its
+    /// policy variant; one that has had a case keeps its own.
     /// </summary>
-    public static DebtorState Attach(DebtorState state, string caseReference, DebtorDetails details)
+    public static DebtorState Attach(DebtorState state, string caseReference, DebtorDetails details, string? variant = null)
     {
         if (state is { CorrectedFrom: { } old, Details: { } current })
         {
@@ -34,6 +35,7 @@ public static partial class DebtorDecisions
 
         return state with
         {
+            Variant = state.Details is null && state.OpenCases.IsEmpty && state.SettledCases.IsEmpty ? variant : state.Variant,
             Details = details,
             OpenCases = state.OpenCases.Contains(caseReference) ? state.OpenCases : state.OpenCases.Add(caseReference),
             SmsOptOutAt = SamePhone(state.Details?.Phone, details.Phone) ? state.SmsOptOutAt : null,
@@ -183,6 +185,13 @@ public static partial class DebtorDecisions
         return erased with { Erasure = state.Erasure is { } first && state.Details == erased.Details ? first : new Erasure(now, by, cases) };
     }
 
+    /// <summary>
+    /// The variant a new case of this debtor follows: the debtor's own once it has had a case (null when the policy had
+    /// no variants then), otherwise <paramref name="proposed"/>, which its first case's attachment records.
+    /// </summary>
+    public static string? VariantFor(DebtorState state, string? proposed) =>
+        state.Details is null && state.OpenCases.IsEmpty && state.SettledCases.IsEmpty ? proposed : state.Variant;
+
     /// <summary>The debtor as the creditor sees it, or null before any case attached.</summary>
     public static DebtorView? View(DebtorState state)
     {
@@ -208,6 +217,6 @@ public static partial class DebtorDecisions
 
         return new DebtorView(
             d.Reference, d.Kind, d.Name, state.OpenCases, points, state.Log, state.DispatchAt, d.Address, state.SmsOptOutAt is not null, state.Changes,
-            d.MessageLanguage, state.Erasure);
+            d.MessageLanguage, state.Erasure, state.Variant);
     }
 }

@@ -46,7 +46,10 @@ public sealed partial class DebtorGrain(
 
     public Task<DebtorView?> Get() => Task.FromResult(DebtorDecisions.View(state.State));
 
-    public Task Attach(string caseReference, DebtorDetails details) => Persist(DebtorDecisions.Attach(state.State, caseReference, details));
+    public Task Attach(string caseReference, DebtorDetails details, string? variant = null) =>
+        Persist(DebtorDecisions.Attach(state.State, caseReference, details, variant));
+
+    public Task<string?> VariantFor(string? proposed) => Task.FromResult(DebtorDecisions.VariantFor(state.State, proposed));
 
     public async Task<bool> RequestContact(ContactRequest request)
     {

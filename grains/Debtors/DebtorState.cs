@@ -54,6 +54,12 @@ public sealed record DebtorState : Hosting.IEventSource
     /// <summary>How many events the debtor has given rise to: the rank of its last one.</summary>
     [Id(15)] public long EventSequence { get; init; }
 
+    /// <summary>
+    /// The policy variant all of this debtor's cases follow, given with its first case and kept for good, so that a
+    /// change of the variants' weights moves only new debtors (null: the policy had no variants then).
+    /// </summary>
+    [Id(16)] public string? Variant { get; init; }
+
     /// <summary>The events of the change being written, stored with it; not part of the state itself.</summary>
     [field: NonSerialized]
     public ImmutableList<Events.EngineEvent> NewEvents { get; init; } = [];
