@@ -40,6 +40,12 @@ public sealed class CreditorWebhookOptions
     /// </summary>
     public TimeSpan WakeUpInterval { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Deliveries one subscription has in flight at once, each to a different case (a case's events go one after the
+    /// other, in order). 1 sends every event after the previous one. Default: 16.
+    /// </summary>
+    public int Concurrency { get; set; } = 16;
+
     /// <summary>Delivery attempts each subscription keeps for <c>GET /api/v1/webhooks/{id}/deliveries</c>. Default: 100.</summary>
     public int DeliveryLogSize { get; set; } = 100;
 
@@ -65,6 +71,7 @@ public sealed class CreditorWebhookOptions
             .Validate(o => o.RetryBaseDelay > TimeSpan.Zero && o.RetryBaseDelay <= o.MaxRetryDelay, $"{Section}:RetryBaseDelay must be positive and at most MaxRetryDelay")
             .Validate(o => o.DisableAfter > TimeSpan.Zero, $"{Section}:DisableAfter must be positive")
             .Validate(o => o.WakeUpInterval >= TimeSpan.FromMinutes(1), $"{Section}:WakeUpInterval must be at least 1 minute")
+            .Validate(o => o.Concurrency is >= 1 and <= 256, $"{Section}:Concurrency must be between 1 and 256")
             .Validate(o => o.DeliveryLogSize is >= 1 and <= 1000, $"{Section}:DeliveryLogSize must be between 1 and 1000")
             .Validate(o => string.IsNullOrEmpty(o.SecretKey) || KeyLength(o.SecretKey) >= 32, $"{Section}:SecretKey must be base64 of at least 32 bytes")
             .ValidateOnStart();

@@ -81,6 +81,14 @@ public interface IWebhookDeliveryGrain : IGrainWithStringKey
     /// </summary>
     Task<bool> Record(LogPosition from, WebhookAttempt attempt);
 
+    /// <summary>
+    /// Records the attempts of one page read from <paramref name="from"/>, made several at a time (in log order here).
+    /// The cursor moves past each delivered event up to the first that failed, which waits to be retried; events after
+    /// it are attempted again after it. When every attempt was delivered the cursor moves to <paramref name="through"/>,
+    /// the page's last event. True: go on with the next page; false: stop, as for <see cref="Record"/>.
+    /// </summary>
+    Task<bool> RecordPage(LogPosition from, IReadOnlyList<WebhookAttempt> attempts, LogPosition through);
+
     /// <summary>Moves the cursor from <paramref name="from"/> over events not for this subscription. False when the run must stop.</summary>
     Task<bool> Skip(LogPosition from, LogPosition to);
 }

@@ -98,6 +98,32 @@ public static class WebhookDecisions
         };
     }
 
+    /// <summary>
+    /// A page's attempts, in log order: each is recorded as <see cref="Record"/> does until the first that did not
+    /// move the cursor (it failed, or disabled the subscription); the attempts after it join the deliveries log only,
+    /// and their events are delivered again once it is. A page delivered whole moves the cursor to <paramref name="through"/>.
+    /// </summary>
+    public static WebhookDeliveryState RecordPage(
+        WebhookDeliveryState state, IReadOnlyList<WebhookAttempt> attempts, LogPosition through, DateTimeOffset now, CreditorWebhookOptions options)
+    {
+        var stopped = false;
+        foreach (var attempt in attempts.OrderBy(a => a.EventPosition.Transaction).ThenBy(a => a.EventPosition.Position))
+        {
+            if (!stopped)
+            {
+                state = Record(state, attempt, now, options);
+                stopped = state.Failing is not null || state.DisabledAt is not null;
+                continue;
+            }
+
+            var entry = new WebhookDelivery(attempt.EventId, attempt.Type, 1, attempt.HttpStatus, attempt.Error, attempt.Duration, attempt.At);
+            var log = state.Deliveries.Insert(0, entry);
+            state = state with { Deliveries = log.Count > options.DeliveryLogSize ? log.RemoveRange(options.DeliveryLogSize, log.Count - options.DeliveryLogSize) : log };
+        }
+
+        return stopped ? state : state with { Position = through };
+    }
+
     public static WebhookView? View(WebhookDeliveryState state) => state.Subscription is not { } s ? null : new WebhookView(
         s.Id, s.Url, s.Events, s.CreatedAt,
         state.DisabledAt is null ? WebhookStatus.Active : WebhookStatus.Disabled,

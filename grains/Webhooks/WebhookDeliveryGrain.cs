@@ -97,12 +97,17 @@ public sealed partial class WebhookDeliveryGrain(
             return false;
         }
 
-        var now = clock.GetUtcNow();
-        state.State = WebhookDecisions.Record(state.State, attempt, now, Options);
+        state.State = WebhookDecisions.Record(state.State, attempt, clock.GetUtcNow(), Options);
+        return await AfterRecord(attempt.EventId);
+    }
+
+    /// <summary>Persists what an attempt changed, then stops the run when an event failed or the subscription is disabled.</summary>
+    private async Task<bool> AfterRecord(string? eventId)
+    {
         await state.WriteStateAsync();
         if (state.State.DisabledAt is not null)
         {
-            LogDisabled(logger, state.State.Subscription!.Id, attempt.EventId);
+            LogDisabled(logger, state.State.Subscription!.Id, eventId ?? state.State.Deliveries.FirstOrDefault()?.EventId ?? "?");
             StopRetryTimer();
             GrainFactory.Reference<ICreditorWebhooksGrain>(state.State.Subscription.CreditorId).SubscriptionDisabled(state.State.Subscription.Id).Ignore();
             await StopReminder();
@@ -111,12 +116,23 @@ public sealed partial class WebhookDeliveryGrain(
 
         if (state.State.Failing is { } failing)
         {
-            LogRetry(logger, state.State.Subscription!.Id, attempt.EventId, failing.Attempts, failing.NextAttemptAt);
+            LogRetry(logger, state.State.Subscription!.Id, failing.EventId, failing.Attempts, failing.NextAttemptAt);
             RetryAt(failing.NextAttemptAt);
             return false;
         }
 
         return true;
+    }
+
+    public async Task<bool> RecordPage(LogPosition from, IReadOnlyList<WebhookAttempt> attempts, LogPosition through)
+    {
+        if (!state.State.Active || state.State.Position != from)
+        {
+            return false;
+        }
+
+        state.State = WebhookDecisions.RecordPage(state.State, attempts, through, clock.GetUtcNow(), Options);
+        return await AfterRecord(attempts.FirstOrDefault(a => !a.Delivered)?.EventId);
     }
 
     public async Task<bool> Skip(LogPosition from, LogPosition to)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Recouvrement.Events;
 
 namespace Recouvrement.Webhooks;
@@ -6,15 +7,17 @@ namespace Recouvrement.Webhooks;
 /// <summary>
 /// Runs a subscription's deliveries outside any turn of its grain, as the debtors' dispatch does: asks the grain where
 /// its cursor stands (<see cref="IWebhookDeliveryGrain.BeginRun"/>), reads the creditor's events after it in log
-/// order, posts those the subscription wants one at a time, and reports each attempt
-/// (<see cref="IWebhookDeliveryGrain.Record"/>), which moves the cursor past a delivered event or stops the run on a
-/// failure. A slow receiver holds this run, never the grain, another subscription or the engine.
+/// order, posts those the subscription wants (the run's first alone, then a page's several cases at a time, each
+/// case's in order) and reports them (<see cref="IWebhookDeliveryGrain.Record"/>, then one
+/// <see cref="IWebhookDeliveryGrain.RecordPage"/> per page), which moves the cursor past delivered events or stops the
+/// run on a failure. A slow receiver holds this run, never the grain, another subscription or the engine.
 /// </summary>
 public sealed partial class WebhookDeliveryRunner(
     IGrainFactory grains,
     IEventLog log,
     WebhookSender sender,
     WebhookSecrets secrets,
+    IOptions<CreditorWebhookOptions> options,
     ILogger<WebhookDeliveryRunner> logger)
 {
     /// <summary>Events read from the log at a time.</summary>
@@ -41,6 +44,7 @@ public sealed partial class WebhookDeliveryRunner(
             var from = run.Position;
             var passed = from;
             var pagesPassed = 0;
+            var first = true;
             while (true)
             {
                 var page = await log.ReadAsync(subscription.CreditorId, passed.Cursor, null, PageSize);
@@ -59,16 +63,13 @@ public sealed partial class WebhookDeliveryRunner(
                     }
                 }
 
-                foreach (var stored in page)
+                var wanted = page.Where(stored => stored.Event.OccurredAt >= subscription.CreatedAt && subscription.Wants(stored.Event.Type)).ToList();
+                var through = LogPosition.Of(page[^1].Cursor);
+                if (first && wanted.Count > 0)
                 {
-                    if (stored.Event.OccurredAt < subscription.CreatedAt || !subscription.Wants(stored.Event.Type))
-                    {
-                        passed = LogPosition.Of(stored.Cursor);
-                        continue;
-                    }
-
-                    var attempt = await sender.SendAsync(subscription, secret, stored);
-                    LogAttempt(logger, subscription.Id, attempt.EventId, attempt.Delivered, attempt.HttpStatus, attempt.Duration.TotalMilliseconds);
+                    // A run's first event goes alone: it may be the one that failed, which is retried alone.
+                    first = false;
+                    var attempt = await SendAsync(subscription, secret, wanted[0]);
                     if (!await grain.Record(from, attempt))
                     {
                         return;
@@ -76,7 +77,22 @@ public sealed partial class WebhookDeliveryRunner(
 
                     from = passed = attempt.EventPosition;
                     pagesPassed = 0;
+                    wanted.RemoveAt(0);
                 }
+
+                if (wanted.Count == 0)
+                {
+                    passed = through;
+                    continue;
+                }
+
+                if (!await grain.RecordPage(from, await SendPageAsync(subscription, secret, wanted), through))
+                {
+                    return;
+                }
+
+                from = passed = through;
+                pagesPassed = 0;
             }
         }
         catch (Exception e)
@@ -84,6 +100,36 @@ public sealed partial class WebhookDeliveryRunner(
             // The subscription's reminder starts a run again; the cursor only ever moved past delivered events.
             LogRunFailed(logger, e, key);
         }
+    }
+
+    /// <summary>
+    /// A page's events, several cases at a time (<see cref="CreditorWebhookOptions.Concurrency"/>), each case's in log
+    /// order and stopped at its first failure, so that no case's event arrives before an earlier one of the same case.
+    /// </summary>
+    private async Task<IReadOnlyList<WebhookAttempt>> SendPageAsync(WebhookSubscription subscription, byte[] secret, List<StoredEvent> wanted)
+    {
+        var attempts = new System.Collections.Concurrent.ConcurrentBag<WebhookAttempt>();
+        var cases = wanted.GroupBy(stored => stored.Event.CaseReference ?? stored.Event.DebtorReference, StringComparer.Ordinal);
+        await Parallel.ForEachAsync(cases, new ParallelOptions { MaxDegreeOfParallelism = options.Value.Concurrency }, async (events, _) =>
+        {
+            foreach (var stored in events)
+            {
+                var attempt = await SendAsync(subscription, secret, stored);
+                attempts.Add(attempt);
+                if (!attempt.Delivered)
+                {
+                    return;
+                }
+            }
+        });
+        return [.. attempts];
+    }
+
+    private async Task<WebhookAttempt> SendAsync(WebhookSubscription subscription, byte[] secret, StoredEvent stored)
+    {
+        var attempt = await sender.SendAsync(subscription, secret, stored);
+        LogAttempt(logger, subscription.Id, attempt.EventId, attempt.Delivered, attempt.HttpStatus, attempt.Duration.TotalMilliseconds);
+        return attempt;
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Webhook {SubscriptionId} event {EventId}: delivered {Delivered}, HTTP {Status}, {DurationMs} ms")]

@@ -20,6 +20,28 @@ public sealed class WebhookRulesTests
         new(eventId, "case.created", new LogPosition(0, position), delivered, delivered ? 200 : 503, delivered ? null : "HTTP 503 Service Unavailable",
             TimeSpan.FromMilliseconds(12), at, retryAfter);
 
+    [Fact]
+    public void A_page_delivered_whole_moves_the_cursor_to_its_last_event_whatever_order_the_attempts_came_back_in()
+    {
+        var attempts = new[] { Attempt("evt_c", 14, true, T0), Attempt("evt_a", 11, true, T0), Attempt("evt_b", 12, true, T0) };
+        var state = WebhookDecisions.RecordPage(Open(), attempts, new LogPosition(0, 20), T0, Defaults);
+        Assert.Equal(new LogPosition(0, 20), state.Position);
+        Assert.Null(state.Failing);
+        Assert.Equal(["evt_c", "evt_b", "evt_a"], state.Deliveries.Select(d => d.EventId));
+    }
+
+    [Fact]
+    public void In_a_page_the_cursor_stops_before_the_first_failure_in_log_order_and_later_deliveries_are_only_logged()
+    {
+        // evt_b (another case) failed; evt_c, delivered, comes after it in the log and will be delivered again after it.
+        var attempts = new[] { Attempt("evt_c", 14, true, T0), Attempt("evt_b", 12, false, T0), Attempt("evt_a", 11, true, T0) };
+        var state = WebhookDecisions.RecordPage(Open(), attempts, new LogPosition(0, 20), T0, Defaults);
+        Assert.Equal(new LogPosition(0, 11), state.Position);
+        Assert.Equal(new FailingEvent("evt_b", 1, T0, T0.AddSeconds(5)), state.Failing);
+        Assert.Equal(["evt_c", "evt_b", "evt_a"], state.Deliveries.Select(d => d.EventId));
+        Assert.False(WebhookDecisions.MayDeliver(state, T0.AddSeconds(1)));
+    }
+
     [Theory]
     [InlineData(1, 5)]
     [InlineData(2, 10)]
