@@ -39,13 +39,14 @@ public static class CasePages
         _ => T("clos", "closed"),
     };
 
-    public static async Task<IResult> List(HttpContext context, ICaseSummaryReader cases, string? status, string? debtor, string? dueFrom, string? dueTo, string? after)
+    public static async Task<IResult> List(HttpContext context, ICaseSummaryReader cases, string? status, string? debtor, string? dueFrom, string? dueTo, string? after, string? afterDue)
     {
         var request = ConsoleRequest.Of(context);
         var T = request.T;
         var query = new CaseQuery(
             CaseStatuses.TryParse(status), string.IsNullOrWhiteSpace(debtor) ? null : debtor.Trim(), Day(dueFrom), Day(dueTo), null,
             string.IsNullOrEmpty(after) ? null : after, PageSize);
+        query = query with { AfterDue = query.ByDueDate && query.After is not null ? Day(afterDue) ?? DateOnly.MinValue : null };
         var page = await cases.ListAsync(request.CreditorId, query, context.RequestAborted);
         var html = new StringBuilder($"<h1>{T("Dossiers", "Cases")}</h1>");
         html.Append($"<form method=\"get\" action=\"/console/cases/open\" class=\"card filters\" role=\"search\">" +
@@ -78,7 +79,7 @@ public static class CasePages
         {
             var next = QueryString.Create(new Dictionary<string, string?>
             {
-                ["status"] = status, ["debtor"] = query.Debtor, ["dueFrom"] = dueFrom, ["dueTo"] = dueTo, ["after"] = page[^1].Reference,
+                ["status"] = status, ["debtor"] = query.Debtor, ["dueFrom"] = dueFrom, ["dueTo"] = dueTo, ["after"] = page[^1].Reference, ["afterDue"] = query.ByDueDate ? page[^1].DueOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : null,
             }.Where(p => !string.IsNullOrEmpty(p.Value)));
             html.Append($"<p><a class=\"button secondary\" href=\"/console/cases{next}\">{T("Page suivante", "Next page")}</a></p>");
         }

@@ -41,7 +41,7 @@ public static class CaseListApi
         }
 
         var page = await cases.ListAsync(CreditorKeyFilter.CreditorOf(context), query, cancellationToken);
-        var next = page.Count == query.Limit ? Encode(page[^1].Reference) : null;
+        var next = page.Count == query.Limit ? Encode(query.Next(page[^1])) : null;
         return TypedResults.Ok(new CasePage([.. page.Select(Item)], next));
     }
 
@@ -149,10 +149,11 @@ public static class CaseListApi
             errors.Add(new("limit", $"1 to {CaseQuery.MaxLimit}"));
         }
 
-        var after = cursor is null ? null : Decode(cursor);
-        if (cursor is not null && after is null)
+        var byDueDate = dueFrom is not null || dueTo is not null;
+        var (after, afterDue) = cursor is null ? (null, null) : Decode(cursor);
+        if (cursor is not null && (after is null || (afterDue is not null) != byDueDate))
         {
-            errors.Add(new("cursor", "not a cursor this list gave: start without one, then pass nextCursor back"));
+            errors.Add(new("cursor", "not a cursor this list gave with these filters: start without one, then pass nextCursor back with the same filters"));
         }
 
         if (debtor is { Length: > 64 })
@@ -162,27 +163,37 @@ public static class CaseListApi
 
         return errors.Count > 0
             ? (null, errors)
-            : (new CaseQuery(wantedStatus, debtor, from, to, since, after, limit ?? CaseQuery.DefaultLimit), errors);
+            : (new CaseQuery(wantedStatus, debtor, from, to, since, after, limit ?? CaseQuery.DefaultLimit, afterDue), errors);
     }
 
     private static CaseListItem Item(CaseSummary c) => new(c.Reference, c.DebtorReference, c.Status, c.Stage, c.Amount, c.Paid, c.Balance, c.Currency,
         c.IssuedOn, c.DueOn, c.NextStepAt, c.NextAction, c.LastEvent, c.CreatedAt, c.UpdatedAt);
 
-    private static string Encode(string reference) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes("r:" + reference)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    /// <summary>Where the next page starts: <c>r:reference</c>, or <c>d:due date:reference</c> in a list by due date; base64url.</summary>
+    private static string Encode(CaseQuery next) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes(next.AfterDue is { } due ? $"d:{Date(due)}:{next.After}" : "r:" + next.After))
+            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    private static string? Decode(string cursor)
+    private static (string? After, DateOnly? AfterDue) Decode(string cursor)
     {
         try
         {
             var padded = cursor.Replace('-', '+').Replace('_', '/');
             padded += (padded.Length % 4) switch { 2 => "==", 3 => "=", _ => string.Empty };
             var text = Encoding.UTF8.GetString(Convert.FromBase64String(padded));
-            return text.StartsWith("r:", StringComparison.Ordinal) && text.Length > 2 ? text[2..] : null;
+            if (text.StartsWith("r:", StringComparison.Ordinal) && text.Length > 2)
+            {
+                return (text[2..], null);
+            }
+
+            return text.Length > 13 && text.StartsWith("d:", StringComparison.Ordinal) && text[12] == ':'
+                && DateOnly.TryParseExact(text[2..12], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var due)
+                ? (text[13..], due)
+                : (null, null);
         }
         catch (FormatException)
         {
-            return null;
+            return (null, null);
         }
     }
 

@@ -94,7 +94,7 @@ public sealed class MemoryCaseSummaries : ICaseSummaryWriter, ICaseSummaryReader
                 yield break;
             }
 
-            page = page with { After = cases[^1].Reference };
+            page = page.Next(cases[^1]);
         }
     }
 
@@ -110,9 +110,18 @@ public sealed class MemoryCaseSummaries : ICaseSummaryWriter, ICaseSummaryReader
 
         lock (cases)
         {
-            return Task.FromResult<IReadOnlyList<CaseSummary>>([.. cases.Values
+            var matching = cases.Values.Where(c => CaseSummaryFilter.Matches(c, query));
+            if (query.ByDueDate)
+            {
+                var afterDue = query.AfterDue ?? DateOnly.MinValue;
+                return Task.FromResult<IReadOnlyList<CaseSummary>>([.. matching
+                    .Where(c => query.After is null || c.DueOn > afterDue || (c.DueOn == afterDue && string.CompareOrdinal(c.Reference, query.After) > 0))
+                    .OrderBy(c => c.DueOn).ThenBy(c => c.Reference, StringComparer.Ordinal)
+                    .Take(query.Limit)]);
+            }
+
+            return Task.FromResult<IReadOnlyList<CaseSummary>>([.. matching
                 .Where(c => query.After is null || string.CompareOrdinal(c.Reference, query.After) > 0)
-                .Where(c => CaseSummaryFilter.Matches(c, query))
                 .Take(query.Limit)]);
         }
     }

@@ -103,19 +103,20 @@ public sealed class PostgresCaseSummaryReader(NpgsqlDataSource database, string 
             SELECT {columns}
             FROM recouvrement_case_summary
             WHERE service_id = @service_id AND creditor_id = @creditor_id
-              {(query.After is null ? string.Empty : "AND reference > @after")}
+              {(query.After is null ? string.Empty : query.ByDueDate ? "AND (due_on, reference) > (@after_due, @after)" : "AND reference > @after")}
               {(query.Status is null ? string.Empty : "AND status = @status")}
               {(query.Debtor is null ? string.Empty : "AND debtor_reference = @debtor")}
               {(query.DueFrom is null ? string.Empty : "AND due_on >= @due_from")}
               {(query.DueTo is null ? string.Empty : "AND due_on <= @due_to")}
               {(query.UpdatedSince is null ? string.Empty : "AND updated_at >= @updated_since")}
-            ORDER BY reference
+            ORDER BY {(query.ByDueDate ? "due_on, reference" : "reference")}
             {(limited ? "LIMIT @limit" : string.Empty)}
             """);
         var p = command.Parameters;
         p.Add(new NpgsqlParameter<string>("service_id", serviceId));
         p.Add(new NpgsqlParameter<string>("creditor_id", creditorId));
         if (query.After is { } after) p.Add(new NpgsqlParameter<string>("after", after));
+        if (query.After is not null && query.ByDueDate) p.Add(new NpgsqlParameter<DateOnly>("after_due", query.AfterDue ?? DateOnly.MinValue));
         if (query.Status is { } status) p.Add(new NpgsqlParameter<string>("status", CaseStatuses.Wire(status)));
         if (query.Debtor is { } debtor) p.Add(new NpgsqlParameter<string>("debtor", debtor));
         if (query.DueFrom is { } from) p.Add(new NpgsqlParameter<DateOnly>("due_from", from));

@@ -73,13 +73,23 @@ public sealed record CaseQuery(
     DateOnly? DueTo = null,
     DateTimeOffset? UpdatedSince = null,
     string? After = null,
-    int Limit = CaseQuery.DefaultLimit)
+    int Limit = CaseQuery.DefaultLimit,
+    DateOnly? AfterDue = null)
 {
     public const int DefaultLimit = 100;
     public const int MaxLimit = 1000;
+
+    /// <summary>
+    /// A list filtered by due dates goes by due date, then reference (<see cref="AfterDue"/> and <see cref="After"/>
+    /// say where a page starts), so that an index serves it in order; any other list goes by reference.
+    /// </summary>
+    public bool ByDueDate => DueFrom is not null || DueTo is not null;
+
+    /// <summary>The same query from the case after <paramref name="last"/>, the last of a page.</summary>
+    public CaseQuery Next(CaseSummary last) => this with { After = last.Reference, AfterDue = ByDueDate ? last.DueOn : null };
 }
 
-/// <summary>Reads the read model's cases in a stable order (by reference), one page after the other.</summary>
+/// <summary>Reads the read model's cases in a stable order (by reference, or by due date then reference when filtered by due dates), one page after the other.</summary>
 public interface ICaseSummaryReader
 {
     /// <summary>At most <see cref="CaseQuery.Limit"/> cases with a reference after <see cref="CaseQuery.After"/>, by reference.</summary>

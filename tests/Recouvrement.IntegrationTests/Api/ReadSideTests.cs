@@ -100,6 +100,38 @@ public abstract class ReadSideTests(EngineHost host)
     }
 
     [Fact]
+    public async Task A_list_filtered_by_due_dates_goes_by_due_date_then_reference_and_its_walk_returns_each_case_once()
+    {
+        var (api, _) = await NewCreditor();
+        using var _api = api;
+        // References and due dates in opposite orders, and two cases due the same day.
+        string[] dues = ["2031-03-01", "2031-02-01", "2031-02-01", "2031-01-15", "2030-12-01", "2031-04-01"];
+        var batch = dues.Select((due, i) => new
+        {
+            reference = $"DD-{i + 1}", amount = 30m, issuedOn = "2026-10-01", dueOn = due,
+            debtor = new { reference = $"DDD-{i + 1}", kind = "consumer", name = "Marie Durand", email = "marie@example.org" },
+        });
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync("/api/v1/cases/batch", batch)).StatusCode);
+        await Eventually.Get(() => api.GetFromJsonAsync<JsonObject>("/api/v1/cases?limit=1000"), p => p!["items"]!.AsArray().Count == 6, Projection, "6 cases listed");
+
+        var seen = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = (await api.GetFromJsonAsync<JsonObject>($"/api/v1/cases?dueFrom=2031-01-01&dueTo=2031-03-31&limit=2{(cursor is null ? string.Empty : "&cursor=" + cursor)}"))!;
+            seen.AddRange(page["items"]!.AsArray().Select(c => c!["reference"]!.GetValue<string>()));
+            cursor = page["nextCursor"]?.GetValue<string>();
+        }
+        while (cursor is not null);
+
+        Assert.Equal(["DD-4", "DD-2", "DD-3", "DD-1"], seen);
+
+        // A cursor of the list by reference is not one of the list by due date.
+        var byReference = (await api.GetFromJsonAsync<JsonObject>("/api/v1/cases?limit=2"))!["nextCursor"]!.GetValue<string>();
+        Assert.Equal(HttpStatusCode.BadRequest, (await api.GetAsync($"/api/v1/cases?dueFrom=2031-01-01&cursor={byReference}")).StatusCode);
+    }
+
+    [Fact]
     public async Task The_export_is_a_csv_a_spreadsheet_opens_safely_with_decimal_commas()
     {
         var (api, _) = await NewCreditor();
