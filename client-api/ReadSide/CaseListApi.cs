@@ -6,9 +6,10 @@ using Recouvrement.Api.Cases;
 namespace Recouvrement.Api.ReadSide;
 
 /// <summary>
-/// <c>GET /api/v1/cases</c>: the creditor's cases from the read model, filtered, by reference, a page at a time
-/// (keyset: a walk returns each case once, however the cases change meanwhile); <c>GET /api/v1/cases/export</c>: the
-/// same as a CSV file, streamed.
+/// <c>GET /api/v1/cases</c>: the creditor's cases from the read model, filtered, a page at a time (keyset: a walk
+/// returns each case once, however the cases change meanwhile) — by reference; by due date then reference when filtered
+/// by due dates; by change time then reference, up to the time of the walk's first page, when filtered by
+/// <c>updatedSince</c>; <c>GET /api/v1/cases/export</c>: the same as a CSV file, streamed.
 /// </summary>
 public static class CaseListApi
 {
@@ -31,10 +32,10 @@ public static class CaseListApi
     public sealed record CasePage(IReadOnlyList<CaseListItem> Items, string? NextCursor);
 
     public static async Task<Results<Ok<CasePage>, ProblemHttpResult>> List(
-        HttpContext context, ICaseSummaryReader cases, string? status, string? debtor, string? dueFrom, string? dueTo, string? updatedSince,
+        HttpContext context, ICaseSummaryReader cases, TimeProvider clock, string? status, string? debtor, string? dueFrom, string? dueTo, string? updatedSince,
         int? limit, string? cursor, CancellationToken cancellationToken)
     {
-        var (query, errors) = Query(status, debtor, dueFrom, dueTo, updatedSince, limit, cursor);
+        var (query, errors) = Query(status, debtor, dueFrom, dueTo, updatedSince, limit, cursor, clock);
         if (query is null)
         {
             return Problems.Invalid(errors);
@@ -51,10 +52,10 @@ public static class CaseListApi
     /// or carriage return) is prefixed with a quote, so that no spreadsheet runs it as a formula.
     /// </summary>
     public static async Task<IResult> Export(
-        HttpContext context, ICaseSummaryReader cases, string? status, string? debtor, string? dueFrom, string? dueTo, string? updatedSince,
+        HttpContext context, ICaseSummaryReader cases, TimeProvider clock, string? status, string? debtor, string? dueFrom, string? dueTo, string? updatedSince,
         CancellationToken cancellationToken)
     {
-        var (query, errors) = Query(status, debtor, dueFrom, dueTo, updatedSince, null, null);
+        var (query, errors) = Query(status, debtor, dueFrom, dueTo, updatedSince, null, null, clock);
         if (query is null)
         {
             return Problems.Invalid(errors);
@@ -104,7 +105,8 @@ public static class CaseListApi
         "address_line1", "postal_code", "city", "country", "language", "status", "paid", "balance", "stage", "updated_at",
     ];
 
-    private static (CaseQuery? Query, List<FieldError> Errors) Query(string? status, string? debtor, string? dueFrom, string? dueTo, string? updatedSince, int? limit, string? cursor)
+    private static (CaseQuery? Query, List<FieldError> Errors) Query(
+        string? status, string? debtor, string? dueFrom, string? dueTo, string? updatedSince, int? limit, string? cursor, TimeProvider clock)
     {
         var errors = new List<FieldError>();
         var wantedStatus = status is null ? null : CaseStatuses.TryParse(status);
@@ -149,9 +151,9 @@ public static class CaseListApi
             errors.Add(new("limit", $"1 to {CaseQuery.MaxLimit}"));
         }
 
-        var byDueDate = dueFrom is not null || dueTo is not null;
-        var (after, afterDue) = cursor is null ? (null, null) : Decode(cursor);
-        if (cursor is not null && (after is null || (afterDue is not null) != byDueDate))
+        var order = since is not null ? ListOrder.Updated : from is not null || to is not null ? ListOrder.DueDate : ListOrder.Reference;
+        var start = cursor is null ? null : Decode(cursor);
+        if (cursor is not null && start?.Order != order)
         {
             errors.Add(new("cursor", "not a cursor this list gave with these filters: start without one, then pass nextCursor back with the same filters"));
         }
@@ -163,39 +165,74 @@ public static class CaseListApi
 
         return errors.Count > 0
             ? (null, errors)
-            : (new CaseQuery(wantedStatus, debtor, from, to, since, after, limit ?? CaseQuery.DefaultLimit, afterDue), errors);
+            : (new CaseQuery(wantedStatus, debtor, from, to, since, start?.After, limit ?? CaseQuery.DefaultLimit, start?.AfterDue, start?.AfterUpdated,
+                since is null ? null : start?.Until ?? clock.GetUtcNow()), errors);
     }
 
     private static CaseListItem Item(CaseSummary c) => new(c.Reference, c.DebtorReference, c.Status, c.Stage, c.Amount, c.Paid, c.Balance, c.Currency,
         c.IssuedOn, c.DueOn, c.NextStepAt, c.NextAction, c.LastEvent, c.CreatedAt, c.UpdatedAt);
 
-    /// <summary>Where the next page starts: <c>r:reference</c>, or <c>d:due date:reference</c> in a list by due date; base64url.</summary>
-    private static string Encode(CaseQuery next) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes(next.AfterDue is { } due ? $"d:{Date(due)}:{next.After}" : "r:" + next.After))
-            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    private static (string? After, DateOnly? AfterDue) Decode(string cursor)
+    private enum ListOrder
     {
+        Reference,
+        DueDate,
+        Updated,
+    }
+
+    /// <summary>Where a page starts, as its cursor says: the order of the list it came from, and the last case of the page before.</summary>
+    private sealed record ListStart(ListOrder Order, string After, DateOnly? AfterDue = null, DateTimeOffset? AfterUpdated = null, DateTimeOffset? Until = null);
+
+    /// <summary>
+    /// Where the next page starts, base64url: <c>r:reference</c>; <c>d:due date:reference</c> in a list by due date;
+    /// <c>u:walk's bound:change time:reference</c> (both in UTC ticks, exact in both read models) in a list by change time.
+    /// </summary>
+    private static string Encode(CaseQuery next)
+    {
+        var text = next switch
+        {
+            { ByUpdate: true } => $"u:{next.UpdatedUntil!.Value.UtcTicks}:{next.AfterUpdated!.Value.UtcTicks}:{next.After}",
+            { AfterDue: { } due } => $"d:{Date(due)}:{next.After}",
+            _ => "r:" + next.After,
+        };
+        return Convert.ToBase64String(Encoding.UTF8.GetBytes(text)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    }
+
+    private static ListStart? Decode(string cursor)
+    {
+        string text;
         try
         {
             var padded = cursor.Replace('-', '+').Replace('_', '/');
             padded += (padded.Length % 4) switch { 2 => "==", 3 => "=", _ => string.Empty };
-            var text = Encoding.UTF8.GetString(Convert.FromBase64String(padded));
-            if (text.StartsWith("r:", StringComparison.Ordinal) && text.Length > 2)
-            {
-                return (text[2..], null);
-            }
-
-            return text.Length > 13 && text.StartsWith("d:", StringComparison.Ordinal) && text[12] == ':'
-                && DateOnly.TryParseExact(text[2..12], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var due)
-                ? (text[13..], due)
-                : (null, null);
+            text = Encoding.UTF8.GetString(Convert.FromBase64String(padded));
         }
         catch (FormatException)
         {
-            return (null, null);
+            return null;
         }
+
+        if (text.StartsWith("r:", StringComparison.Ordinal) && text.Length > 2)
+        {
+            return new(ListOrder.Reference, text[2..]);
+        }
+
+        if (text.Length > 13 && text.StartsWith("d:", StringComparison.Ordinal) && text[12] == ':'
+            && DateOnly.TryParseExact(text[2..12], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var due))
+        {
+            return new(ListOrder.DueDate, text[13..], AfterDue: due);
+        }
+
+        var parts = text.Split(':', 4);
+        return parts is ["u", var until, var at, { Length: > 0 } reference]
+            && Ticks(until) is { } bound && Ticks(at) is { } last
+                ? new(ListOrder.Updated, reference, AfterUpdated: last, Until: bound)
+                : null;
     }
+
+    private static DateTimeOffset? Ticks(string text) =>
+        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) && ticks <= DateTimeOffset.MaxValue.UtcTicks
+            ? new DateTimeOffset(ticks, TimeSpan.Zero)
+            : null;
 
     private static string Money(decimal amount) => amount.ToString("0.00", CultureInfo.InvariantCulture).Replace('.', ',');
 

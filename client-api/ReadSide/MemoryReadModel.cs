@@ -110,19 +110,13 @@ public sealed class MemoryCaseSummaries : ICaseSummaryWriter, ICaseSummaryReader
 
         lock (cases)
         {
-            var matching = cases.Values.Where(c => CaseSummaryFilter.Matches(c, query));
-            if (query.ByDueDate)
-            {
-                var afterDue = query.AfterDue ?? DateOnly.MinValue;
-                return Task.FromResult<IReadOnlyList<CaseSummary>>([.. matching
-                    .Where(c => query.After is null || c.DueOn > afterDue || (c.DueOn == afterDue && string.CompareOrdinal(c.Reference, query.After) > 0))
-                    .OrderBy(c => c.DueOn).ThenBy(c => c.Reference, StringComparer.Ordinal)
-                    .Take(query.Limit)]);
-            }
-
-            return Task.FromResult<IReadOnlyList<CaseSummary>>([.. matching
-                .Where(c => query.After is null || string.CompareOrdinal(c.Reference, query.After) > 0)
-                .Take(query.Limit)]);
+            var matching = cases.Values.Where(c => CaseSummaryFilter.Matches(c, query) && query.Follows(c));
+            IEnumerable<CaseSummary> ordered = query.ByUpdate
+                ? matching.OrderBy(c => c.UpdatedAt).ThenBy(c => c.Reference, StringComparer.Ordinal)
+                : query.ByDueDate
+                    ? matching.OrderBy(c => c.DueOn).ThenBy(c => c.Reference, StringComparer.Ordinal)
+                    : matching;
+            return Task.FromResult<IReadOnlyList<CaseSummary>>([.. ordered.Take(query.Limit)]);
         }
     }
 }
@@ -135,5 +129,6 @@ public static class CaseSummaryFilter
         && (q.Debtor is null || c.DebtorReference == q.Debtor)
         && (q.DueFrom is null || c.DueOn >= q.DueFrom)
         && (q.DueTo is null || c.DueOn <= q.DueTo)
-        && (q.UpdatedSince is null || c.UpdatedAt >= q.UpdatedSince);
+        && (q.UpdatedSince is null || c.UpdatedAt >= q.UpdatedSince)
+        && (q.UpdatedUntil is null || c.UpdatedAt <= q.UpdatedUntil);
 }

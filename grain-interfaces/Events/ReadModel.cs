@@ -74,27 +74,66 @@ public sealed record CaseQuery(
     DateTimeOffset? UpdatedSince = null,
     string? After = null,
     int Limit = CaseQuery.DefaultLimit,
-    DateOnly? AfterDue = null)
+    DateOnly? AfterDue = null,
+    DateTimeOffset? AfterUpdated = null,
+    DateTimeOffset? UpdatedUntil = null)
 {
     public const int DefaultLimit = 100;
     public const int MaxLimit = 1000;
 
     /// <summary>
-    /// A list filtered by due dates goes by due date, then reference (<see cref="AfterDue"/> and <see cref="After"/>
-    /// say where a page starts), so that an index serves it in order; any other list goes by reference.
+    /// A list of the cases changed since a time goes by change time, then reference, up to <see cref="UpdatedUntil"/>:
+    /// the time its first page was read, which every later page keeps (in its cursor). An index serves it in order, and
+    /// a case changed during the walk moves past that bound instead of coming again: each case comes once, and what
+    /// changed during the walk is for the next walk, from the last case's <c>updatedAt</c>.
     /// </summary>
-    public bool ByDueDate => DueFrom is not null || DueTo is not null;
+    public bool ByUpdate => UpdatedSince is not null;
+
+    /// <summary>
+    /// A list filtered by due dates (and not by change time) goes by due date, then reference (<see cref="AfterDue"/>
+    /// and <see cref="After"/> say where a page starts), so that an index serves it in order; any other list goes by reference.
+    /// </summary>
+    public bool ByDueDate => !ByUpdate && (DueFrom is not null || DueTo is not null);
 
     /// <summary>The same query from the case after <paramref name="last"/>, the last of a page.</summary>
-    public CaseQuery Next(CaseSummary last) => this with { After = last.Reference, AfterDue = ByDueDate ? last.DueOn : null };
+    public CaseQuery Next(CaseSummary last) => this with
+    {
+        After = last.Reference,
+        AfterDue = ByDueDate ? last.DueOn : null,
+        AfterUpdated = ByUpdate ? last.UpdatedAt : null,
+    };
+
+    /// <summary>Whether <paramref name="c"/> comes after where this page starts, in the list's order.</summary>
+    public bool Follows(CaseSummary c)
+    {
+        if (After is null)
+        {
+            return true;
+        }
+
+        var byReference = string.CompareOrdinal(c.Reference, After);
+        if (ByUpdate)
+        {
+            var at = AfterUpdated ?? DateTimeOffset.MinValue;
+            return c.UpdatedAt > at || (c.UpdatedAt == at && byReference > 0);
+        }
+
+        if (ByDueDate)
+        {
+            var due = AfterDue ?? DateOnly.MinValue;
+            return c.DueOn > due || (c.DueOn == due && byReference > 0);
+        }
+
+        return byReference > 0;
+    }
 }
 
-/// <summary>Reads the read model's cases in a stable order (by reference, or by due date then reference when filtered by due dates), one page after the other.</summary>
+/// <summary>Reads the read model's cases in a stable order (by reference; by due date then reference when filtered by due dates; by change time then reference when filtered by change time), one page after the other.</summary>
 public interface ICaseSummaryReader
 {
-    /// <summary>At most <see cref="CaseQuery.Limit"/> cases with a reference after <see cref="CaseQuery.After"/>, by reference.</summary>
+    /// <summary>At most <see cref="CaseQuery.Limit"/> cases after where the query starts, in the query's order.</summary>
     Task<IReadOnlyList<CaseSummary>> ListAsync(string creditorId, CaseQuery query, CancellationToken cancellationToken = default);
 
-    /// <summary>Every case matching the query (its limit aside), by reference, with what the creditor fed (null once erased).</summary>
+    /// <summary>Every case matching the query (its limit aside), in the query's order, with what the creditor fed (null once erased).</summary>
     IAsyncEnumerable<(CaseSummary Case, CaseParties? Parties)> ExportAsync(string creditorId, CaseQuery query, CancellationToken cancellationToken = default);
 }

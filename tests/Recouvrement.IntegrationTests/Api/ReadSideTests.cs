@@ -132,6 +132,53 @@ public abstract class ReadSideTests(EngineHost host)
     }
 
     [Fact]
+    public async Task A_list_of_the_cases_changed_since_goes_by_change_time_and_its_walk_returns_each_case_once_while_cases_change()
+    {
+        var (api, _) = await NewCreditor();
+        using var _api = api;
+        var batch = Enumerable.Range(1, 6).Select(i => Case($"UC-{i}", $"UCD-{i}"));
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync("/api/v1/cases/batch", batch)).StatusCode);
+        await Eventually.Get(() => api.GetFromJsonAsync<JsonObject>("/api/v1/cases?limit=1000"), p => p!["items"]!.AsArray().Count == 6, Projection, "6 cases listed");
+        const string since = "updatedSince=2020-01-01T00:00:00Z";
+
+        var first = (await api.GetFromJsonAsync<JsonObject>($"/api/v1/cases?{since}&limit=2"))!;
+        var walked = first["items"]!.AsArray().Select(c => c!).ToList();
+        var returned = walked[0]["reference"]!.GetValue<string>();
+        var ahead = Enumerable.Range(1, 6).Select(i => $"UC-{i}").First(r => walked.All(c => c["reference"]!.GetValue<string>() != r));
+
+        // A case already returned and one not yet returned change during the walk: the walk goes on up to the time of
+        // its first page, so neither comes (again) in it.
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsync($"/api/v1/cases/{returned}/hold", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsync($"/api/v1/cases/{ahead}/hold", null)).StatusCode);
+        await Eventually.Get(() => api.GetFromJsonAsync<JsonObject>("/api/v1/cases?status=on_hold"), p => p!["items"]!.AsArray().Count == 2, Projection, "2 held cases listed");
+        var cursor = first["nextCursor"]!.GetValue<string>();
+        while (cursor is not null)
+        {
+            var page = (await api.GetFromJsonAsync<JsonObject>($"/api/v1/cases?{since}&limit=2&cursor={cursor}"))!;
+            walked.AddRange(page["items"]!.AsArray().Select(c => c!));
+            cursor = page["nextCursor"]?.GetValue<string>();
+        }
+
+        var references = walked.Select(c => c["reference"]!.GetValue<string>()).ToList();
+        Assert.Equal(references.Distinct(), references);
+        Assert.Equal(Enumerable.Range(1, 6).Select(i => $"UC-{i}").Where(r => r != ahead).Order(StringComparer.Ordinal), references.Order(StringComparer.Ordinal));
+        var order = walked.Select(c => (At: c["updatedAt"]!.GetValue<DateTimeOffset>(), Reference: c["reference"]!.GetValue<string>())).ToList();
+        Assert.Equal(order.OrderBy(c => c.At).ThenBy(c => c.Reference, StringComparer.Ordinal), order);
+
+        // The next walk, from the last case's change time, brings what changed during this one.
+        var lastAt = Uri.EscapeDataString(walked[^1]["updatedAt"]!.GetValue<string>());
+        var next = (await api.GetFromJsonAsync<JsonObject>($"/api/v1/cases?updatedSince={lastAt}&limit=1000"))!["items"]!.AsArray()
+            .Select(c => c!["reference"]!.GetValue<string>()).ToList();
+        Assert.Contains(returned, next);
+        Assert.Contains(ahead, next);
+
+        // A cursor of the list by reference is not one of the list by change time, nor the other way round.
+        var byReference = (await api.GetFromJsonAsync<JsonObject>("/api/v1/cases?limit=2"))!["nextCursor"]!.GetValue<string>();
+        Assert.Equal(HttpStatusCode.BadRequest, (await api.GetAsync($"/api/v1/cases?{since}&cursor={byReference}")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await api.GetAsync($"/api/v1/cases?cursor={first["nextCursor"]}")).StatusCode);
+    }
+
+    [Fact]
     public async Task The_export_is_a_csv_a_spreadsheet_opens_safely_with_decimal_commas()
     {
         var (api, _) = await NewCreditor();
