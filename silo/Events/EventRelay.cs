@@ -81,7 +81,8 @@ public sealed partial class EventRelay(
 
             // One batch per stream, in log order within it: a case's events keep their order, streams go in parallel.
             // On PostgreSQL each batch is a row of the stream's queue, committed before OnNextBatchAsync returns, so
-            // the cursor below only ever moves past events the stream holds durably.
+            // the cursor below only ever moves past events the stream holds durably: the rows commit without waiting for
+            // their flush (schema 0009), and the cursor's own synchronous commit flushes the log up to it, rows included.
             await Parallel.ForEachAsync(
                 page.GroupBy(e => EventStreams.Key(e.Event)),
                 new ParallelOptions { MaxDegreeOfParallelism = HandOffs, CancellationToken = stoppingToken },
