@@ -94,7 +94,7 @@ public sealed class OpenApiContractTests(OpenApiContractTests.Host host) : IClas
 
         // The read side catches up with the writes: the list, its export and the event feed.
         var listed = await Eventually.Get(
-            () => api.Call("ListCasesAsync", api.Enum("CaseStatus", "Paid"), $"OA-{run}-D", null, null, null, 10, null),
+            () => api.Call("ListCasesAsync", api.Enum("CaseStatus", "Paid"), $"OA-{run}-D", null, null, null, null, null, 10, null),
             page => Count(page, "Items") == 1 && (string?)Get(Item(page, "Items", 0), "LastEvent") == "case.paid", Projection,
             $"OA-{run}-1 listed as paid, its last event case.paid (the status comes with case.payment_received, just before)");
         Assert.Equal($"OA-{run}-1", Get(Item(listed, "Items", 0), "Reference"));
