@@ -159,7 +159,7 @@ public static class SettingsPages
         html.Append(F("address.country", T("Pays (code ISO, ex. FR)", "Country (ISO code, e.g. FR)"), "maxlength=\"2\""));
         html.Append("</fieldset>");
         html.Append($"<fieldset><legend>{T("Débiteurs professionnels", "Business debtors")}</legend>");
-        html.Append($"<label><input type=\"checkbox\" name=\"recoveryIndemnity\" style=\"width:auto\"{(v["recoveryIndemnity"] == "on" ? " checked" : string.Empty)}> {T("Réclamer l'indemnité forfaitaire de 40 €", "Claim the 40 € recovery indemnity")}</label>");
+        html.Append($"<label><input type=\"checkbox\" name=\"recoveryIndemnity\"{(v["recoveryIndemnity"] == "on" ? " checked" : string.Empty)}> {T("Réclamer l'indemnité forfaitaire de 40 €", "Claim the 40 € recovery indemnity")}</label>");
         html.Append(F("lateInterestRate", T("Intérêts de retard (% par an)", "Late interest (% a year)"), "inputmode=\"decimal\""));
         html.Append("</fieldset>");
         html.Append($"<fieldset><legend>{T("Échéanciers", "Payment plans")}</legend>");

@@ -92,10 +92,10 @@ public static class WebhookPages
             html.Append(ConsoleForms.Field(request, "url", T("URL (https)", "URL (https)"), url, errors, "type=\"url\" maxlength=\"2000\" required"));
             var eventsError = ConsoleForms.ErrorFor(request, "events", errors);
             html.Append($"<fieldset{(eventsError.Length > 0 ? " aria-describedby=\"events-error\"" : string.Empty)}><legend>{T("Événements", "Events")}</legend>");
-            html.Append($"<label><input type=\"checkbox\" name=\"events\" value=\"{WebhookSubscription.AllEvents}\" style=\"width:auto\"> {T("tous", "all")}</label>");
+            html.Append($"<label><input type=\"checkbox\" name=\"events\" value=\"{WebhookSubscription.AllEvents}\"> {T("tous", "all")}</label>");
             foreach (var type in EventTypes.All)
             {
-                html.Append($"<label><input type=\"checkbox\" name=\"events\" value=\"{E(type)}\" style=\"width:auto\"> <code>{E(type)}</code></label>");
+                html.Append($"<label><input type=\"checkbox\" name=\"events\" value=\"{E(type)}\"> <code>{E(type)}</code></label>");
             }
 
             html.Append($"</fieldset>{eventsError}");
