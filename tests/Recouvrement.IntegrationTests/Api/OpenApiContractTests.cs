@@ -100,7 +100,7 @@ public sealed class OpenApiContractTests(OpenApiContractTests.Host host) : IClas
         Assert.Equal($"OA-{run}-1", Get(Item(listed, "Items", 0), "Reference"));
         Assert.Equal(0m, Get(Item(listed, "Items", 0), "Balance"));
         Assert.Null(Get(listed, "NextCursor"));
-        var export = await api.Call("ExportCasesAsync", api.Enum("CaseStatus", "Paid"), $"OA-{run}-D", null, null, null);
+        var export = await api.Call("ExportCasesAsync", api.Enum("CaseStatus", "Paid"), $"OA-{run}-D", null, null, null, null, null);
         using (var file = new StreamReader((Stream)Get(export, "Stream")!))
         {
             Assert.StartsWith($"reference;amount;", await file.ReadLineAsync(), StringComparison.Ordinal);
@@ -183,6 +183,7 @@ public sealed class OpenApiContractTests(OpenApiContractTests.Host host) : IClas
         ["resolveDispute"] = () => Post($"/api/v1/cases/{Active}/dispute/resolution", Json("""{ "decision": "uphold" }""")),
         ["decidePlan"] = () => Post($"/api/v1/cases/{Active}/plan/decision", Json("""{ "decision": "accept" }""")),
         ["importCases"] = () => Post("/api/v1/imports", Text("reference,amount,issued_on,due_on,debtor_reference,debtor_name\n", "text/csv")),
+        ["listImports"] = () => new(HttpMethod.Get, "/api/v1/imports"),
         ["getDebtor"] = () => new(HttpMethod.Get, "/api/v1/debtors/OA-ERR-D1"),
         ["eraseDebtor"] = () => new(HttpMethod.Delete, "/api/v1/debtors/OA-ERR-NOBODY"),
         ["getPolicy"] = () => new(HttpMethod.Get, "/api/v1/policy"),
