@@ -20,11 +20,30 @@ public static partial class AdminApi
             return Problems.NotFound($"no creditor '{id}'");
         }
 
+        var created = await IssueKeyAsync(grains, directory, id);
+        return TypedResults.Created($"/api/v1/admin/creditors/{id}/keys/{created.Id}", created);
+    }
+
+    /// <summary>Makes a new key for the creditor and loads it on this process; the operator's API and the creditor admins' console both come here.</summary>
+    public static async Task<KeyCreated> IssueKeyAsync(IGrainFactory grains, ApiKeyDirectory directory, string creditorId)
+    {
         var key = ApiKeys.NewKey();
-        var added = await grains.Reference<ICreditorKeysGrain>(id).Add(ApiKeys.Hash(key))
+        var added = await grains.Reference<ICreditorKeysGrain>(creditorId).Add(ApiKeys.Hash(key))
             ?? throw new InvalidOperationException("a new random key is already bound to another creditor");
         await directory.RefreshAsync();
-        return TypedResults.Created($"/api/v1/admin/creditors/{id}/keys/{added.Id}", new KeyCreated(added.Id, key, added.CreatedAt));
+        return new KeyCreated(added.Id, key, added.CreatedAt);
+    }
+
+    /// <summary>Revokes a key of the creditor and drops it on this process; false when the creditor has no key of this id.</summary>
+    public static async Task<bool> RevokeKeyAsync(IGrainFactory grains, ApiKeyDirectory directory, string creditorId, string keyId)
+    {
+        if (!await grains.Reference<ICreditorKeysGrain>(creditorId).Revoke(keyId))
+        {
+            return false;
+        }
+
+        await directory.RefreshAsync();
+        return true;
     }
 
     /// <summary>A creditor's keys, oldest first.</summary>
@@ -52,12 +71,6 @@ public static partial class AdminApi
             return Problems.NotFound($"no creditor '{id}'");
         }
 
-        if (!await grains.Reference<ICreditorKeysGrain>(id).Revoke(keyId))
-        {
-            return Problems.NotFound($"creditor '{id}' has no key '{keyId}'");
-        }
-
-        await directory.RefreshAsync();
-        return TypedResults.NoContent();
+        return await RevokeKeyAsync(grains, directory, id, keyId) ? TypedResults.NoContent() : Problems.NotFound($"creditor '{id}' has no key '{keyId}'");
     }
 }

@@ -39,21 +39,26 @@ public static class CasePages
         _ => T("clos", "closed"),
     };
 
-    public static async Task<IResult> List(HttpContext context, ICaseSummaryReader cases, string? status, string? debtor, string? dueFrom, string? dueTo, string? after, string? afterDue)
+    public static async Task<IResult> List(
+        HttpContext context, ICaseSummaryReader cases, TimeProvider clock, string? status, string? debtor, string? dueFrom, string? dueTo, string? amountFrom, string? amountTo, string? after, string? afterDue)
     {
         var request = ConsoleRequest.Of(context);
         var T = request.T;
-        var query = new CaseQuery(
-            CaseStatuses.TryParse(status), string.IsNullOrWhiteSpace(debtor) ? null : debtor.Trim(), Day(dueFrom), Day(dueTo), null,
-            string.IsNullOrEmpty(after) ? null : after, PageSize);
+        // The API's own reading of the filters, so that a wrong one is refused here as there; an amount may have a decimal comma.
+        static string? Given(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+        var (checkedQuery, errors) = Api.ReadSide.CaseListApi.Query(
+            Given(status), Given(debtor), Given(dueFrom), Given(dueTo), Given(amountFrom)?.Replace(',', '.'), Given(amountTo)?.Replace(',', '.'), null, PageSize, null, clock);
+        var query = checkedQuery ?? new CaseQuery(Limit: PageSize);
+        query = query with { After = string.IsNullOrEmpty(after) ? null : after };
         query = query with { AfterDue = query.ByDueDate && query.After is not null ? Day(afterDue) ?? DateOnly.MinValue : null };
-        var page = await cases.ListAsync(request.CreditorId, query, context.RequestAborted);
+        IReadOnlyList<CaseSummary> page = checkedQuery is null ? [] : await cases.ListAsync(request.CreditorId, query, context.RequestAborted);
         var html = new StringBuilder($"<h1>{T("Dossiers", "Cases")}</h1>");
         html.Append($"<form method=\"get\" action=\"/console/cases/open\" class=\"card filters\" role=\"search\">" +
             $"<div><label for=\"open\">{T("Référence du dossier", "Case reference")}</label><input id=\"open\" name=\"open\" required></div>" +
             $"<div><button type=\"submit\">{T("Ouvrir", "Open")}</button></div></form>");
+        html.Append(Notice(errors.Count > 0 ? T("Corrigez les filtres signalés.", "Correct the filters marked.") : null, error: true));
         html.Append($"<form method=\"get\" action=\"/console/cases\" class=\"card filters\" role=\"search\">");
-        html.Append($"<div><label for=\"debtor\">{T("Référence du débiteur", "Debtor reference")}</label><input id=\"debtor\" name=\"debtor\" value=\"{E(query.Debtor)}\"></div>");
+        html.Append(ConsoleForms.Field(request, "debtor", T("Référence du débiteur", "Debtor reference"), debtor, errors));
         html.Append($"<div><label for=\"status\">{T("Statut", "Status")}</label><select id=\"status\" name=\"status\"><option value=\"\">{T("tous", "all")}</option>");
         foreach (var s in Enum.GetValues<CaseStatus>())
         {
@@ -61,8 +66,10 @@ public static class CasePages
         }
 
         html.Append("</select></div>");
-        html.Append($"<div><label for=\"dueFrom\">{T("Échéance du", "Due from")}</label><input id=\"dueFrom\" name=\"dueFrom\" type=\"date\" value=\"{E(query.DueFrom?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))}\"></div>");
-        html.Append($"<div><label for=\"dueTo\">{T("au", "to")}</label><input id=\"dueTo\" name=\"dueTo\" type=\"date\" value=\"{E(query.DueTo?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))}\"></div>");
+        html.Append(ConsoleForms.Field(request, "dueFrom", T("Échéance du", "Due from"), dueFrom, errors, "type=\"date\""));
+        html.Append(ConsoleForms.Field(request, "dueTo", T("au", "to"), dueTo, errors, "type=\"date\""));
+        html.Append(ConsoleForms.Field(request, "amountFrom", T("Montant réclamé de", "Amount claimed from"), amountFrom, errors, "inputmode=\"decimal\""));
+        html.Append(ConsoleForms.Field(request, "amountTo", T("à", "to"), amountTo, errors, "inputmode=\"decimal\""));
         html.Append($"<div><button type=\"submit\">{T("Filtrer", "Filter")}</button></div></form>");
         html.Append("<div class=\"table-wrap\"><table><caption class=\"muted\">").Append(T($"{page.Count} dossier(s) sur cette page", $"{page.Count} case(s) on this page")).Append("</caption>");
         html.Append($"<thead><tr><th scope=\"col\">{T("Dossier", "Case")}</th><th scope=\"col\">{T("Débiteur", "Debtor")}</th><th scope=\"col\">{T("Statut", "Status")}</th>" +
@@ -79,7 +86,7 @@ public static class CasePages
         {
             var next = QueryString.Create(new Dictionary<string, string?>
             {
-                ["status"] = status, ["debtor"] = query.Debtor, ["dueFrom"] = dueFrom, ["dueTo"] = dueTo, ["after"] = page[^1].Reference, ["afterDue"] = query.ByDueDate ? page[^1].DueOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : null,
+                ["status"] = status, ["debtor"] = query.Debtor, ["dueFrom"] = dueFrom, ["dueTo"] = dueTo, ["amountFrom"] = amountFrom, ["amountTo"] = amountTo, ["after"] = page[^1].Reference, ["afterDue"] = query.ByDueDate ? page[^1].DueOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : null,
             }.Where(p => !string.IsNullOrEmpty(p.Value)));
             html.Append($"<p><a class=\"button secondary\" href=\"/console/cases{next}\">{T("Page suivante", "Next page")}</a></p>");
         }

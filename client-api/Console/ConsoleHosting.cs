@@ -32,8 +32,13 @@ public static class ConsoleHosting
         var viewer = console.MapGroup(string.Empty).AddEndpointFilter(new ConsoleAccessFilter(ConsoleAccess.Viewer));
         viewer.MapGet("/", OverviewPage.Show);
         var agent = console.MapGroup(string.Empty).AddEndpointFilter(new ConsoleAccessFilter(ConsoleAccess.Agent));
+        var admin = console.MapGroup(string.Empty).AddEndpointFilter(new ConsoleAccessFilter(ConsoleAccess.Admin));
         CasePages.Map(viewer, agent);
         StatementPages.Map(viewer);
+        ImportPages.Map(viewer, agent);
+        SettingsPages.Map(viewer, admin);
+        WebhookPages.Map(viewer, admin);
+        AccessPages.Map(viewer, admin);
         var operatorPages = console.MapGroup("/operator").AddEndpointFilter(new ConsoleAccessFilter(ConsoleAccess.Operator));
         operatorPages.MapGet("/", OperatorPages.Home);
         return app;

@@ -54,6 +54,7 @@ public static class ConsoleHtml
         td.num,th.num{text-align:right;white-space:nowrap}
         .status{padding:.75rem 1rem;border-radius:.35rem;background:#e7f3ea;border:1px solid #2f6b3c;color:#1b4325}
         .status.error{background:#fbeaea;border-color:#8a1c1c;color:#5c1111}
+        .field-error{color:#5c1111;font-weight:600;margin:.25rem 0 0}[aria-invalid=true]{border:2px solid #8a1c1c}input[type=checkbox]{width:auto}
         .secret{font-family:ui-monospace,monospace;word-break:break-all;background:#fff8e1;border:1px solid #8a6d00;padding:.5rem}
         .inline{display:inline}
         .actions{display:flex;flex-wrap:wrap;gap:0 1rem}
@@ -125,6 +126,12 @@ public static class ConsoleHtml
         yield return ("overview", "/console", T("Vue d'ensemble", "Overview"));
         yield return ("cases", "/console/cases", T("Dossiers", "Cases"));
         yield return ("statements", "/console/statements", T("Relevés", "Statements"));
+        yield return ("imports", "/console/imports", T("Imports", "Imports"));
+        yield return ("policy", "/console/policy", T("Relances", "Policy"));
+        yield return ("settings", "/console/settings", T("Paramètres", "Settings"));
+        yield return ("webhooks", "/console/webhooks", T("Webhooks", "Webhooks"));
+        yield return ("users", "/console/users", T("Utilisateurs", "Users"));
+        yield return ("keys", "/console/keys", T("Clés d'API", "API keys"));
     }
 
     public static string RoleName(UserRole role, Func<string, string, string> T) => role switch

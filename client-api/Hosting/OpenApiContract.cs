@@ -86,11 +86,14 @@ public static class OpenApiContract
             {
                 "status" => new OpenApiSchemaReference(nameof(CaseStatus), context.Document),
                 "dueFrom" or "dueTo" => new OpenApiSchema { Type = JsonSchemaType.String, Format = "date" },
+                "amountFrom" or "amountTo" => new OpenApiSchema { Type = JsonSchemaType.Number, Format = "decimal", Minimum = "0" },
                 _ => parameter.Schema,
             };
             parameter.Description ??= parameter.Name switch
             {
                 "updatedSince" => "Cases changed at or after this instant, ISO 8601 with its offset (e.g. 2026-12-01T08:00:00Z).",
+                "amountFrom" => "Cases whose amount claimed (the amount at intake, not the balance left) is at least this, in the case's currency; a decimal point (e.g. 150 or 99.90).",
+                "amountTo" => "Cases whose amount claimed is at most this; not below amountFrom.",
                 "cursor" or "after" => "Where to go on from: the nextCursor of the previous page; none for the first.",
                 "types" => "Event types, comma-separated: " + string.Join(", ", EventTypes.All) + ".",
                 _ => null,

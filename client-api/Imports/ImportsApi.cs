@@ -1,5 +1,6 @@
 using Recouvrement.Api.Access;
 using Recouvrement.Api.Cases;
+using Recouvrement.Imports;
 
 namespace Recouvrement.Api.Imports;
 
@@ -22,6 +23,8 @@ public static class ImportsApi
         api.MapPost("/imports", Import).WithTags("Imports").WithName("importCases").Accepts<string>("text/csv")
             .WithSummary("Import a CSV file of cases: one result per line, with its line number")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType);
+        api.MapGet("/imports", History).WithTags("Imports").WithName("listImports")
+            .WithSummary("The creditor's latest imports (at most 200), newest first: when, through what, and how their lines fared");
         return api;
     }
 
@@ -36,7 +39,7 @@ public static class ImportsApi
         int Lines, int Created, int Duplicate, int Conflict, int Invalid, int Failed, string Delimiter,
         IReadOnlyList<ImportWarning> Warnings, IReadOnlyList<LineResult> Results);
 
-    public static async Task<Results<Ok<ImportResult>, ProblemHttpResult>> Import(HttpContext context, CaseIntake intake, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<ImportResult>, ProblemHttpResult>> Import(HttpContext context, CaseIntake intake, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var type = context.Request.ContentType ?? string.Empty;
         if (!type.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) && !type.StartsWith("application/csv", StringComparison.OrdinalIgnoreCase))
@@ -45,31 +48,57 @@ public static class ImportsApi
         }
 
         var body = await RequestBody.ReadAsync(context.Request, BodyLimit, cancellationToken);
+        var creditor = CreditorKeyFilter.CreditorOf(context);
+        var (result, problem) = await RunAsync(context.RequestServices, intake, creditor, body, cancellationToken);
+        if (result is null)
+        {
+            return problem!;
+        }
+
+        await RecordAsync(grains, creditor, result, ImportRecord.Api, CreditorKeyFilter.KeyIdOf(context), null, context.RequestServices.GetRequiredService<TimeProvider>());
+        return TypedResults.Ok(result);
+    }
+
+    /// <summary><c>GET /api/v1/imports</c>: the creditor's latest imports, newest first, with how their lines fared.</summary>
+    public static async Task<Ok<ImportHistory>> History(HttpContext context, IGrainFactory grains) =>
+        TypedResults.Ok(new ImportHistory(await grains.Reference<ICreditorImportsGrain>(CreditorKeyFilter.CreditorOf(context)).List()));
+
+    /// <summary>The creditor's latest imports, newest first.</summary>
+    public sealed record ImportHistory(IReadOnlyList<ImportRecord> Items);
+
+    /// <summary>
+    /// Reads a CSV file of cases and submits its lines: the result line by line, or, when the file as a whole cannot be
+    /// used (empty, too many lines, a bad header), the problem and nothing imported. The API and the console's import page
+    /// both come here.
+    /// </summary>
+    public static async Task<(ImportResult? Result, ProblemHttpResult? Problem)> RunAsync(
+        IServiceProvider services, CaseIntake intake, string creditorId, byte[] body, CancellationToken cancellationToken)
+    {
         var (delimiter, records, more) = CsvCaseFile.Read(body, MaxLines + 1);
         if (records.Count == 0)
         {
-            return Problems.BadRequest("the file is empty: a header line is expected");
+            return (null, Problems.BadRequest("the file is empty: a header line is expected"));
         }
 
         if (more)
         {
-            return Problems.TooLarge($"a file holds at most {MaxLines} lines; this one has more: split it");
+            return (null, Problems.TooLarge($"a file holds at most {MaxLines} lines; this one has more: split it"));
         }
 
         var header = records[0];
         if (header.InvalidEncoding)
         {
-            return Problems.BadRequest("line 1 (the header) is not valid UTF-8: save the file as UTF-8");
+            return (null, Problems.BadRequest("line 1 (the header) is not valid UTF-8: save the file as UTF-8"));
         }
 
         if (header.FieldCount > InputLimits.MaxCsvColumns)
         {
-            return Problems.BadRequest($"a file has at most {InputLimits.MaxCsvColumns} columns; this header has {header.FieldCount}: nothing was imported");
+            return (null, Problems.BadRequest($"a file has at most {InputLimits.MaxCsvColumns} columns; this header has {header.FieldCount}: nothing was imported"));
         }
 
         if (header.OpenQuote || header.Fields.Any(InputLimits.TooLong))
         {
-            return Problems.BadRequest($"the header has a quoted name left open or a name of more than {InputLimits.MaxFieldBytes} bytes: nothing was imported");
+            return (null, Problems.BadRequest($"the header has a quoted name left open or a name of more than {InputLimits.MaxFieldBytes} bytes: nothing was imported"));
         }
 
         var names = header.Fields.Select(f => f.Trim().ToLowerInvariant()).ToList();
@@ -79,21 +108,27 @@ public static class ImportsApi
         {
             var problems = missing.Select(c => new FieldError(c, "required column missing from the header"))
                 .Concat(repeated.Select(c => new FieldError(c, "column appears more than once in the header")));
-            return Problems.BadRequest("the header cannot be used; nothing was imported",
-                new Dictionary<string, object?> { ["errors"] = problems.ToList(), ["expectedColumns"] = Columns });
+            return (null, Problems.BadRequest("the header cannot be used; nothing was imported",
+                new Dictionary<string, object?> { ["errors"] = problems.ToList(), ["expectedColumns"] = Columns }));
         }
 
         var warnings = names.Select((n, i) => (n, i)).Where(x => !Columns.Contains(x.n))
             .Select(x => new ImportWarning(1, header.Fields[x.i], "unknown column, ignored")).ToList();
-        var today = Prescription.Today(context.RequestServices.GetRequiredKeyedService<TimeProvider>(EngineClock.Key));
+        var today = Prescription.Today(services.GetRequiredKeyedService<TimeProvider>(EngineClock.Key));
         var items = records.Skip(1).Select(r => intake.Prepare(r.Line, () => ToItem(r, names, today))).ToList();
-        var outcomes = await intake.SubmitAsync(CreditorKeyFilter.CreditorOf(context), items, cancellationToken);
+        var outcomes = await intake.SubmitAsync(creditorId, items, cancellationToken);
         var results = outcomes.Select(o => new LineResult(o.Position, o.Reference, o.Status, o.Errors)).ToList();
-        return TypedResults.Ok(new ImportResult(results.Count,
+        return (new ImportResult(results.Count,
             results.Count(r => r.Status == IntakeStatus.Created), results.Count(r => r.Status == IntakeStatus.Duplicate),
             results.Count(r => r.Status == IntakeStatus.Conflict), results.Count(r => r.Status == IntakeStatus.Invalid),
-            results.Count(r => r.Status == IntakeStatus.Failed), delimiter.ToString(), warnings, results));
+            results.Count(r => r.Status == IntakeStatus.Failed), delimiter.ToString(), warnings, results), null);
     }
+
+    /// <summary>Adds an import that ran to the creditor's history (wall-clock time: it records what someone did).</summary>
+    public static Task RecordAsync(IGrainFactory grains, string creditorId, ImportResult result, string source, string? by, string? fileName, TimeProvider time) =>
+        grains.Reference<ICreditorImportsGrain>(creditorId).Record(new ImportRecord(
+            Guid.NewGuid().ToString("N")[..16], time.GetUtcNow(), source, by, fileName is { Length: > 0 } name ? name[..Math.Min(name.Length, 100)] : null,
+            result.Lines, result.Created, result.Duplicate, result.Conflict, result.Invalid, result.Failed));
 
     private static IntakeItem ToItem(CsvRecord record, List<string> names, DateOnly today)
     {

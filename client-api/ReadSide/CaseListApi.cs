@@ -32,10 +32,10 @@ public static class CaseListApi
     public sealed record CasePage(IReadOnlyList<CaseListItem> Items, string? NextCursor);
 
     public static async Task<Results<Ok<CasePage>, ProblemHttpResult>> List(
-        HttpContext context, ICaseSummaryReader cases, TimeProvider clock, string? status, string? debtor, string? dueFrom, string? dueTo, string? updatedSince,
-        int? limit, string? cursor, CancellationToken cancellationToken)
+        HttpContext context, ICaseSummaryReader cases, TimeProvider clock, string? status, string? debtor, string? dueFrom, string? dueTo, string? amountFrom, string? amountTo,
+        string? updatedSince, int? limit, string? cursor, CancellationToken cancellationToken)
     {
-        var (query, errors) = Query(status, debtor, dueFrom, dueTo, updatedSince, limit, cursor, clock);
+        var (query, errors) = Query(status, debtor, dueFrom, dueTo, amountFrom, amountTo, updatedSince, limit, cursor, clock);
         if (query is null)
         {
             return Problems.Invalid(errors);
@@ -52,10 +52,10 @@ public static class CaseListApi
     /// or carriage return) is prefixed with a quote, so that no spreadsheet runs it as a formula.
     /// </summary>
     public static async Task<IResult> Export(
-        HttpContext context, ICaseSummaryReader cases, TimeProvider clock, string? status, string? debtor, string? dueFrom, string? dueTo, string? updatedSince,
-        CancellationToken cancellationToken)
+        HttpContext context, ICaseSummaryReader cases, TimeProvider clock, string? status, string? debtor, string? dueFrom, string? dueTo, string? amountFrom, string? amountTo,
+        string? updatedSince, CancellationToken cancellationToken)
     {
-        var (query, errors) = Query(status, debtor, dueFrom, dueTo, updatedSince, null, null, clock);
+        var (query, errors) = Query(status, debtor, dueFrom, dueTo, amountFrom, amountTo, updatedSince, null, null, clock);
         if (query is null)
         {
             return Problems.Invalid(errors);
@@ -105,8 +105,13 @@ public static class CaseListApi
         "address_line1", "postal_code", "city", "country", "language", "status", "paid", "balance", "stage", "updated_at",
     ];
 
-    private static (CaseQuery? Query, List<FieldError> Errors) Query(
-        string? status, string? debtor, string? dueFrom, string? dueTo, string? updatedSince, int? limit, string? cursor, TimeProvider clock)
+    /// <summary>
+    /// The list's filters read and checked, each wrong one named (the console's cases page checks its filters here too):
+    /// the query, or the field errors. A list by change time without a cursor is bounded at <paramref name="clock"/>'s now.
+    /// </summary>
+    public static (CaseQuery? Query, List<FieldError> Errors) Query(
+        string? status, string? debtor, string? dueFrom, string? dueTo, string? amountFrom, string? amountTo, string? updatedSince, int? limit, string? cursor,
+        TimeProvider clock)
     {
         var errors = new List<FieldError>();
         var wantedStatus = status is null ? null : CaseStatuses.TryParse(status);
@@ -133,6 +138,29 @@ public static class CaseListApi
 
         var from = Day(dueFrom, "dueFrom");
         var to = Day(dueTo, "dueTo");
+        decimal? Amount(string? text, string field)
+        {
+            if (text is null)
+            {
+                return null;
+            }
+
+            if (decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount) && amount <= MaxAmount)
+            {
+                return amount;
+            }
+
+            errors.Add(new(field, "an amount of zero or more, with a decimal point (e.g. 150 or 99.90)"));
+            return null;
+        }
+
+        var least = Amount(amountFrom, "amountFrom");
+        var most = Amount(amountTo, "amountTo");
+        if (least > most)
+        {
+            errors.Add(new("amountTo", "at least amountFrom"));
+        }
+
         DateTimeOffset? since = null;
         if (updatedSince is not null)
         {
@@ -166,8 +194,11 @@ public static class CaseListApi
         return errors.Count > 0
             ? (null, errors)
             : (new CaseQuery(wantedStatus, debtor, from, to, since, start?.After, limit ?? CaseQuery.DefaultLimit, start?.AfterDue, start?.AfterUpdated,
-                since is null ? null : start?.Until ?? clock.GetUtcNow()), errors);
+                since is null ? null : start?.Until ?? clock.GetUtcNow(), least, most), errors);
     }
+
+    /// <summary>The largest bound an amount filter takes: above any amount a case can claim.</summary>
+    private const decimal MaxAmount = 999_999_999_999m;
 
     private static CaseListItem Item(CaseSummary c) => new(c.Reference, c.DebtorReference, c.Status, c.Stage, c.Amount, c.Paid, c.Balance, c.Currency,
         c.IssuedOn, c.DueOn, c.NextStepAt, c.NextAction, c.LastEvent, c.CreatedAt, c.UpdatedAt);

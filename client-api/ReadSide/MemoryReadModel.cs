@@ -129,6 +129,8 @@ public static class CaseSummaryFilter
         && (q.Debtor is null || c.DebtorReference == q.Debtor)
         && (q.DueFrom is null || c.DueOn >= q.DueFrom)
         && (q.DueTo is null || c.DueOn <= q.DueTo)
+        && (q.AmountFrom is null || c.Amount >= q.AmountFrom)
+        && (q.AmountTo is null || c.Amount <= q.AmountTo)
         && (q.UpdatedSince is null || c.UpdatedAt >= q.UpdatedSince)
         && (q.UpdatedUntil is null || c.UpdatedAt <= q.UpdatedUntil);
 }

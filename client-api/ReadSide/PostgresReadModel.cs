@@ -111,6 +111,8 @@ public sealed class PostgresCaseSummaryReader(NpgsqlDataSource database, string 
               {(query.Debtor is null ? string.Empty : "AND debtor_reference = @debtor")}
               {(query.DueFrom is null ? string.Empty : "AND due_on >= @due_from")}
               {(query.DueTo is null ? string.Empty : "AND due_on <= @due_to")}
+              {(query.AmountFrom is null ? string.Empty : "AND amount >= @amount_from")}
+              {(query.AmountTo is null ? string.Empty : "AND amount <= @amount_to")}
               {(query.UpdatedSince is null ? string.Empty : "AND updated_at >= @updated_since")}
               {(query.UpdatedUntil is null ? string.Empty : "AND updated_at <= @updated_until")}
             ORDER BY {(query.ByUpdate ? "updated_at, reference" : query.ByDueDate ? "due_on, reference" : "reference")}
@@ -126,6 +128,8 @@ public sealed class PostgresCaseSummaryReader(NpgsqlDataSource database, string 
         if (query.Debtor is { } debtor) p.Add(new NpgsqlParameter<string>("debtor", debtor));
         if (query.DueFrom is { } from) p.Add(new NpgsqlParameter<DateOnly>("due_from", from));
         if (query.DueTo is { } to) p.Add(new NpgsqlParameter<DateOnly>("due_to", to));
+        if (query.AmountFrom is { } least) p.Add(new NpgsqlParameter<decimal>("amount_from", least));
+        if (query.AmountTo is { } most) p.Add(new NpgsqlParameter<decimal>("amount_to", most));
         if (query.UpdatedSince is { } since) p.Add(new NpgsqlParameter<DateTimeOffset>("updated_since", since.ToUniversalTime()));
         if (query.UpdatedUntil is { } until) p.Add(new NpgsqlParameter<DateTimeOffset>("updated_until", until.ToUniversalTime()));
         if (limited) p.Add(new NpgsqlParameter<int>("limit", query.Limit));

@@ -25,6 +25,24 @@ public static class SettingsApi
 
     public static async Task<Results<Ok<CreditorSettings>, ProblemHttpResult>> PutSettings(HttpContext context, IGrainFactory grains, CreditorSettings settings)
     {
+        var errors = Validate(settings);
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        var normalised = Normalised(settings);
+        await grains.Reference<ICreditorGrain>(CreditorKeyFilter.CreditorOf(context)).SetSettings(normalised);
+        return TypedResults.Ok(normalised);
+    }
+
+    /// <summary>The settings as they are kept: the country code upper-cased.</summary>
+    public static CreditorSettings Normalised(CreditorSettings settings) =>
+        settings with { Address = settings.Address is { } address ? address with { Country = address.Country.ToUpperInvariant() } : null };
+
+    /// <summary>Every field of the settings out of bounds, named as in the JSON (the console's settings page checks here too).</summary>
+    public static List<FieldError> Validate(CreditorSettings settings)
+    {
         var errors = new List<FieldError>();
         if (settings.Address is { } a)
         {
@@ -84,14 +102,7 @@ public static class SettingsApi
             }
         }
 
-        if (errors.Count > 0)
-        {
-            return Problems.Invalid(errors);
-        }
-
-        var normalised = settings with { Address = settings.Address is { } address ? address with { Country = address.Country.ToUpperInvariant() } : null };
-        await grains.Reference<ICreditorGrain>(CreditorKeyFilter.CreditorOf(context)).SetSettings(normalised);
-        return TypedResults.Ok(normalised);
+        return errors;
     }
 
     private static void CheckRoute(RouteTerms? route, string field, List<FieldError> errors)

@@ -54,7 +54,15 @@ public static class CreditorWebhooksApi
     public static async Task<Results<Created<CreatedWebhook>, ProblemHttpResult>> Create(
         HttpContext context, IGrainFactory grains, IOptions<CreditorWebhookOptions> options, WebhookInput input, CancellationToken cancellationToken)
     {
-        var allowPrivate = options.Value.AllowPrivateTargets;
+        var (created, errors) = await CreateAsync(grains, CreditorKeyFilter.CreditorOf(context), options.Value, input, cancellationToken);
+        return created is null ? Problems.Invalid(errors) : TypedResults.Created($"/api/v1/webhooks/{created.Id}", created);
+    }
+
+    /// <summary>Checks a new subscription (its URL public and reachable, its event types known) and makes it; the API and the console both come here.</summary>
+    public static async Task<(CreatedWebhook? Created, List<FieldError> Errors)> CreateAsync(
+        IGrainFactory grains, string creditorId, CreditorWebhookOptions options, WebhookInput input, CancellationToken cancellationToken)
+    {
+        var allowPrivate = options.AllowPrivateTargets;
         var errors = new List<FieldError>();
         var events = Events(input.Events, errors);
         if (WebhookTargets.Problem(input.Url, allowPrivate, out var target) is { } problem)
@@ -68,17 +76,16 @@ public static class CreditorWebhooksApi
 
         if (errors.Count > 0)
         {
-            return Problems.Invalid(errors);
+            return (null, errors);
         }
 
-        var creation = await Creditor(context, grains).Create(input.Url!, events);
+        var creation = await grains.Reference<ICreditorWebhooksGrain>(creditorId).Create(input.Url!, events);
         if (creation is not { Webhook: { } created, Secret: { } secret })
         {
-            return Problems.Invalid([new("url", $"a creditor holds at most {options.Value.MaxSubscriptions} webhook subscriptions: delete one first")]);
+            return (null, [new("url", $"a creditor holds at most {options.MaxSubscriptions} webhook subscriptions: delete one first")]);
         }
 
-        return TypedResults.Created($"/api/v1/webhooks/{created.Id}",
-            new CreatedWebhook(created.Id, created.Url, created.Events, secret, created.Status, created.CreatedAt));
+        return (new CreatedWebhook(created.Id, created.Url, created.Events, secret, created.Status, created.CreatedAt), errors);
     }
 
     public static async Task<Ok<WebhookList>> List(HttpContext context, IGrainFactory grains) =>
@@ -131,7 +138,7 @@ public static class CreditorWebhooksApi
         return events.Contains(WebhookSubscription.AllEvents) ? [WebhookSubscription.AllEvents] : events;
     }
 
-    private static WebhookItem Item(WebhookView v) =>
+    public static WebhookItem Item(WebhookView v) =>
         new(v.Id, v.Url, v.Events, v.Status, v.DisabledReason, v.DisabledAt, v.FailingSince, v.NextAttemptAt, v.CreatedAt);
 
     private static ICreditorWebhooksGrain Creditor(HttpContext context, IGrainFactory grains) =>

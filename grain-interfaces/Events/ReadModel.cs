@@ -65,7 +65,11 @@ public interface ICaseSummaryWriter
     Task EraseDebtorAsync(string creditorId, string debtorReference);
 }
 
-/// <summary>A filter on the read model's cases, and where a page starts.</summary>
+/// <summary>
+/// A filter on the read model's cases, and where a page starts. <see cref="AmountFrom"/> and <see cref="AmountTo"/> bound
+/// the amount claimed (the case's <see cref="CaseSummary.Amount"/>, fixed at intake), not the balance left: a billing
+/// team sorts its bills by what they were for. They change no order: a list by reference stays by reference.
+/// </summary>
 public sealed record CaseQuery(
     CaseStatus? Status = null,
     string? Debtor = null,
@@ -76,7 +80,9 @@ public sealed record CaseQuery(
     int Limit = CaseQuery.DefaultLimit,
     DateOnly? AfterDue = null,
     DateTimeOffset? AfterUpdated = null,
-    DateTimeOffset? UpdatedUntil = null)
+    DateTimeOffset? UpdatedUntil = null,
+    decimal? AmountFrom = null,
+    decimal? AmountTo = null)
 {
     public const int DefaultLimit = 100;
     public const int MaxLimit = 1000;

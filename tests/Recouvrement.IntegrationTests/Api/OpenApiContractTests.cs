@@ -94,13 +94,13 @@ public sealed class OpenApiContractTests(OpenApiContractTests.Host host) : IClas
 
         // The read side catches up with the writes: the list, its export and the event feed.
         var listed = await Eventually.Get(
-            () => api.Call("ListCasesAsync", api.Enum("CaseStatus", "Paid"), $"OA-{run}-D", null, null, null, 10, null),
+            () => api.Call("ListCasesAsync", api.Enum("CaseStatus", "Paid"), $"OA-{run}-D", null, null, null, null, null, 10, null),
             page => Count(page, "Items") == 1 && (string?)Get(Item(page, "Items", 0), "LastEvent") == "case.paid", Projection,
             $"OA-{run}-1 listed as paid, its last event case.paid (the status comes with case.payment_received, just before)");
         Assert.Equal($"OA-{run}-1", Get(Item(listed, "Items", 0), "Reference"));
         Assert.Equal(0m, Get(Item(listed, "Items", 0), "Balance"));
         Assert.Null(Get(listed, "NextCursor"));
-        var export = await api.Call("ExportCasesAsync", api.Enum("CaseStatus", "Paid"), $"OA-{run}-D", null, null, null);
+        var export = await api.Call("ExportCasesAsync", api.Enum("CaseStatus", "Paid"), $"OA-{run}-D", null, null, null, null, null);
         using (var file = new StreamReader((Stream)Get(export, "Stream")!))
         {
             Assert.StartsWith($"reference;amount;", await file.ReadLineAsync(), StringComparison.Ordinal);
@@ -183,6 +183,7 @@ public sealed class OpenApiContractTests(OpenApiContractTests.Host host) : IClas
         ["resolveDispute"] = () => Post($"/api/v1/cases/{Active}/dispute/resolution", Json("""{ "decision": "uphold" }""")),
         ["decidePlan"] = () => Post($"/api/v1/cases/{Active}/plan/decision", Json("""{ "decision": "accept" }""")),
         ["importCases"] = () => Post("/api/v1/imports", Text("reference,amount,issued_on,due_on,debtor_reference,debtor_name\n", "text/csv")),
+        ["listImports"] = () => new(HttpMethod.Get, "/api/v1/imports"),
         ["getDebtor"] = () => new(HttpMethod.Get, "/api/v1/debtors/OA-ERR-D1"),
         ["eraseDebtor"] = () => new(HttpMethod.Delete, "/api/v1/debtors/OA-ERR-NOBODY"),
         ["getPolicy"] = () => new(HttpMethod.Get, "/api/v1/policy"),

@@ -179,6 +179,60 @@ public abstract class ReadSideTests(EngineHost host)
     }
 
     [Fact]
+    public async Task A_list_filtered_by_amount_claimed_keeps_its_order_and_its_walk_returns_each_matching_case_once()
+    {
+        var (api, _) = await NewCreditor();
+        using var _api = api;
+        // Amounts out of the references' order, the bounds themselves included, due dates in the opposite order of the references.
+        decimal[] amounts = [99.99m, 100m, 250m, 40m, 180.50m, 300m, 300.01m, 120m];
+        var batch = amounts.Select((amount, i) => new
+        {
+            reference = $"AM-{i + 1}", amount, issuedOn = "2026-10-01", dueOn = $"2031-0{8 - i}-01",
+            debtor = new { reference = $"AMD-{i + 1}", kind = "consumer", name = "Marie Durand", email = "marie@example.org" },
+        });
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsJsonAsync("/api/v1/cases/batch", batch)).StatusCode);
+        await Eventually.Get(() => api.GetFromJsonAsync<JsonObject>("/api/v1/cases?limit=1000"), p => p!["items"]!.AsArray().Count == 8, Projection, "8 cases listed");
+
+        async Task<List<string>> Walk(string filters)
+        {
+            var seen = new List<string>();
+            string? cursor = null;
+            var paid = false;
+            do
+            {
+                var page = (await api.GetFromJsonAsync<JsonObject>($"/api/v1/cases?{filters}&limit=2{(cursor is null ? string.Empty : "&cursor=" + cursor)}"))!;
+                seen.AddRange(page["items"]!.AsArray().Select(c => c!["reference"]!.GetValue<string>()));
+                cursor = page["nextCursor"]?.GetValue<string>();
+                if (!paid)
+                {
+                    // A payment in the middle of the walk lowers a balance, never the amount claimed: the case stays in the list, once.
+                    paid = true;
+                    Assert.Equal(HttpStatusCode.Created, (await api.PostAsJsonAsync("/api/v1/cases/AM-3/payments", new { amount = 10m, reference = "VIR-" + filters.Length })).StatusCode);
+                }
+            }
+            while (cursor is not null);
+
+            return seen;
+        }
+
+        Assert.Equal(["AM-2", "AM-3", "AM-5", "AM-6", "AM-8"], await Walk("amountFrom=100&amountTo=300"));
+        Assert.Equal(["AM-1", "AM-4"], await Walk("amountTo=99.99"));
+        // With due dates the list goes by due date: the same bounds, in that order.
+        Assert.Equal(["AM-8", "AM-7", "AM-6", "AM-5", "AM-3"], await Walk("amountFrom=120&dueFrom=2031-01-01&dueTo=2031-12-31"));
+
+        foreach (var (query, field) in new[] { ("amountFrom=abc", "amountFrom"), ("amountTo=-5", "amountTo"), ("amountFrom=10,5", "amountFrom"), ("amountFrom=300&amountTo=100", "amountTo") })
+        {
+            var refused = await api.GetAsync("/api/v1/cases?" + query);
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            var errors = JsonNode.Parse(await refused.Content.ReadAsStringAsync())!["errors"]!.AsArray();
+            Assert.Equal(field, Assert.Single(errors)!["field"]!.GetValue<string>());
+        }
+
+        var exported = await api.GetStringAsync("/api/v1/cases/export?amountFrom=300");
+        Assert.Equal(["AM-6", "AM-7"], exported.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(line => line.Split(';')[0].TrimStart('\uFEFF')));
+    }
+
+    [Fact]
     public async Task The_export_is_a_csv_a_spreadsheet_opens_safely_with_decimal_commas()
     {
         var (api, _) = await NewCreditor();

@@ -30,7 +30,7 @@ public sealed class ConsoleBrowserTests(ConsoleHost host) : IClassFixture<Consol
         playwright.Dispose();
     }
 
-    private static string Screenshots
+    internal static string Screenshots
     {
         get
         {
