@@ -1,0 +1,165 @@
+using System.Text.Json;
+using Recouvrement.Calendar;
+
+namespace Recouvrement.Api.Reports;
+
+/// <summary>
+/// The figures the reports read, kept by the projection as counters (<c>recouvrement_report_counters</c>, or in memory
+/// embedded): each a table of cells that events add to, so that a report reads a few hundred cells however many cases
+/// there are. <see cref="CounterKey.Day"/> and <see cref="CounterKey.Label"/> and <see cref="CounterKey.N"/> mean what
+/// each figure says; a figure that has no day keeps <see cref="Undated"/>.
+/// </summary>
+public static class ReportFigures
+{
+    /// <summary>Cases as they stand, by status (label) and stage (n): count, amount, paid, balance.</summary>
+    public const string Status = "status";
+
+    /// <summary>Cases by the highest stage they reached (n): count (the funnel).</summary>
+    public const string Reached = "reached";
+
+    /// <summary>Payments by day recorded (Paris time) and channel of the last message before them (label): count, amount.</summary>
+    public const string Payments = "payments";
+
+    /// <summary>Cases paid in full, by day paid (Paris time) and days from intake to that day (n): count.</summary>
+    public const string DaysToPay = "days_to_pay";
+
+    /// <summary>Cases fed, by intake month (day: its first): count, amount.</summary>
+    public const string Intake = "intake";
+
+    /// <summary>Payments by intake month of their case (day: its first) and days after intake (n): count, amount.</summary>
+    public const string Recovery = "recovery";
+
+    /// <summary>The day of the cells of a figure that has none.</summary>
+    public static readonly DateOnly Undated = new(2000, 1, 1);
+
+    /// <summary>The label of payments made before any message went out.</summary>
+    public const string NoMessage = "none";
+}
+
+/// <summary>One cell of one creditor's counters.</summary>
+public readonly record struct CounterKey(string Currency, string Figure, DateOnly Day, string Label, int N);
+
+/// <summary>A cell and what it holds (or, as a change, what to add to it).</summary>
+public readonly record struct Counter(CounterKey Key, long Count, decimal Amount, decimal Paid = 0, decimal Balance = 0)
+{
+    public Counter Plus(Counter other) => this with { Count = Count + other.Count, Amount = Amount + other.Amount, Paid = Paid + other.Paid, Balance = Balance + other.Balance };
+}
+
+/// <summary>A figure's cells to read, from a day to a day (both included); <see cref="ReportFigures.Undated"/> for a figure without days.</summary>
+public readonly record struct CounterRange(string Figure, DateOnly From, DateOnly To)
+{
+    public static CounterRange Undated(string figure) => new(figure, ReportFigures.Undated, ReportFigures.Undated);
+}
+
+/// <summary>
+/// What the counters hold of one case, kept beside its read-model row: its events counted up to
+/// <paramref name="Sequence"/> (0: none yet), the case as it then stood (<paramref name="Counted"/>), the highest stage
+/// it reached and the channel of its last message.
+/// </summary>
+public sealed record CaseTally(long Sequence, CaseSummary? Counted, int Reached, string? LastChannel)
+{
+    public static CaseTally None { get; } = new(0, null, 0, null);
+}
+
+/// <summary>Reads a creditor's counters.</summary>
+public interface IReportCounters
+{
+    /// <summary>The non-empty cells of the given figures in one currency, each figure between its days.</summary>
+    Task<IReadOnlyList<Counter>> ReadAsync(string creditorId, string currency, IReadOnlyList<CounterRange> ranges, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// Folds a case's new events into its tally and the changes to its creditor's counters. Pure, and idempotent on the
+/// case's event sequence, as the read model is: only events after the tally's sequence count, so a redelivered event
+/// adds nothing; counters are sums, so cases may come in any order. A case's figures as it stands (status, stage,
+/// stage reached) are moved (taken from the cell it was counted in, added to the new one); what happened (intake,
+/// payments, payment in full) is added once.
+/// </summary>
+public static class ReportFold
+{
+    public static (CaseTally Tally, IReadOnlyList<Counter> Changes) Apply(CaseTally held, IEnumerable<EngineEvent> events)
+    {
+        var changes = new List<Counter>();
+        var latest = held.Counted;
+        var sequence = held.Sequence;
+        var reached = held.Reached;
+        var channel = held.LastChannel;
+        foreach (var e in events.Where(e => e.Summary is not null && e.Sequence > held.Sequence).OrderBy(e => e.Sequence))
+        {
+            if (e.Sequence <= sequence)
+            {
+                continue; // the same event twice in one batch
+            }
+
+            var summary = e.Summary!;
+            var currency = summary.Currency;
+            var intake = ParisTime.DateOf(summary.CreatedAt);
+            var cohort = new DateOnly(intake.Year, intake.Month, 1);
+            switch (e.Type)
+            {
+                case EventTypes.Created:
+                    changes.Add(new(new(currency, ReportFigures.Intake, cohort, string.Empty, 0), 1, summary.Amount));
+                    break;
+                case EventTypes.Contacted:
+                    channel = Text(e.Data, "channel") ?? channel;
+                    break;
+                case EventTypes.PaymentReceived:
+                    var amount = Number(e.Data, "amount");
+                    var day = ParisTime.DateOf(e.OccurredAt);
+                    changes.Add(new(new(currency, ReportFigures.Payments, day, channel ?? ReportFigures.NoMessage, 0), 1, amount));
+                    changes.Add(new(new(currency, ReportFigures.Recovery, cohort, string.Empty, DaysAfter(intake, day)), 1, amount));
+                    break;
+                case EventTypes.Paid:
+                    var paidOn = ParisTime.DateOf(e.OccurredAt);
+                    changes.Add(new(new(currency, ReportFigures.DaysToPay, paidOn, string.Empty, DaysAfter(intake, paidOn)), 1, 0));
+                    break;
+            }
+
+            reached = Math.Max(reached, summary.Stage);
+            sequence = e.Sequence;
+            latest = summary;
+        }
+
+        if (sequence == held.Sequence)
+        {
+            return (held, []);
+        }
+
+        if (held.Counted is { } before)
+        {
+            changes.Add(Standing(before, -1));
+            changes.Add(new(new(before.Currency, ReportFigures.Reached, ReportFigures.Undated, string.Empty, held.Reached), -1, 0));
+        }
+
+        changes.Add(Standing(latest!, 1));
+        changes.Add(new(new(latest!.Currency, ReportFigures.Reached, ReportFigures.Undated, string.Empty, reached), 1, 0));
+        return (new CaseTally(sequence, latest, reached, channel), changes);
+    }
+
+    /// <summary>Adds up changes to the same cells, in the cells' order (the order every writer locks them in).</summary>
+    public static IReadOnlyList<(string CreditorId, Counter Change)> Merge(IEnumerable<(string CreditorId, Counter Change)> changes) => [.. changes
+        .GroupBy(c => (c.CreditorId, c.Change.Key))
+        .Select(g => (g.Key.CreditorId, g.Select(c => c.Change).Aggregate((a, b) => a.Plus(b))))
+        .Where(c => c.Item2 is not { Count: 0, Amount: 0, Paid: 0, Balance: 0 })
+        .OrderBy(c => c.CreditorId, StringComparer.Ordinal).ThenBy(c => c.Item2.Key.Currency, StringComparer.Ordinal)
+        .ThenBy(c => c.Item2.Key.Figure, StringComparer.Ordinal).ThenBy(c => c.Item2.Key.Day)
+        .ThenBy(c => c.Item2.Key.Label, StringComparer.Ordinal).ThenBy(c => c.Item2.Key.N)];
+
+    private static Counter Standing(CaseSummary c, int sign) => new(
+        new(c.Currency, ReportFigures.Status, ReportFigures.Undated, CaseStatuses.Wire(c.Status), c.Stage), sign, sign * c.Amount, sign * c.Paid, sign * c.Balance);
+
+    /// <summary>Whole days from the intake day to a later day (Paris dates); a payment dated before intake counts on day 0.</summary>
+    private static int DaysAfter(DateOnly intake, DateOnly day) => Math.Max(0, day.DayNumber - intake.DayNumber);
+
+    private static string? Text(string data, string name)
+    {
+        using var json = JsonDocument.Parse(data);
+        return json.RootElement.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    }
+
+    private static decimal Number(string data, string name)
+    {
+        using var json = JsonDocument.Parse(data);
+        return json.RootElement.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDecimal() : 0m;
+    }
+}
