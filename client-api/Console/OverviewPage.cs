@@ -11,12 +11,12 @@ namespace Recouvrement.Api.Console;
 /// <c>GET /api/v1/reports/summary</c> and <c>/reports/cohorts</c> give them), never from a walk of the cases: open cases
 /// and outstanding, recovered this month and to date, recovery rates, days from intake to payment, cases by status and
 /// stage, and three charts drawn on the server: recovery curves by intake month, the funnel of stages reached, payments
-/// by channel. Amounts in euros.
+/// by channel. Payments by channel and days to pay cover this month and the eleven before. Amounts in euros.
 /// </summary>
 public static class OverviewPage
 {
-    /// <summary>From when the overview counts payments and days to pay: from the start.</summary>
-    private static readonly DateOnly Beginning = new(2000, 1, 1);
+    /// <summary>The months over which the overview counts payments by channel and days to pay: this one and the eleven before.</summary>
+    private const int Months = 12;
 
     /// <summary>The intake months drawn as curves: the latest ones.</summary>
     private const int CurveMonths = 6;
@@ -28,7 +28,8 @@ public static class OverviewPage
         var lang = request.Language;
         var today = ParisTime.DateOf(clock.GetUtcNow());
         const string currency = ReportsApi.DefaultCurrency;
-        var summary = await ReportsApi.SummaryAsync(counters, request.CreditorId, currency, today, Beginning, today, context.RequestAborted);
+        var since = new DateOnly(today.Year, today.Month, 1).AddMonths(1 - Months);
+        var summary = await ReportsApi.SummaryAsync(counters, request.CreditorId, currency, today, since, today, context.RequestAborted);
         var cohorts = await ReportsApi.CohortsAsync(counters, request.CreditorId, currency, today, context.RequestAborted);
         var (portfolio, period) = (summary.Portfolio, summary.Period);
         var thisMonth = period.ByMonth.FirstOrDefault(m => m.Month == today.ToString("yyyy-MM", CultureInfo.InvariantCulture)) ?? new MonthRecovered(string.Empty, 0, 0);
@@ -42,8 +43,8 @@ public static class OverviewPage
         Figure(html, T("Encours", "Outstanding"), Money(portfolio.Outstanding, lang), T("reste dû sur les dossiers ouverts", "still owed on open cases"));
         Figure(html, T("Taux de recouvrement (montant)", "Recovery rate (amount)"), Percent(portfolio.RecoveryRate.Amount, lang), T("du montant confié", "of the amount placed"));
         Figure(html, T("Taux de recouvrement (dossiers)", "Recovery rate (cases)"), Percent(portfolio.RecoveryRate.Cases, lang), T($"{Number(portfolio.PaidCases, lang)} dossiers payés", $"{Number(portfolio.PaidCases, lang)} cases paid"));
-        Figure(html, T("Délai moyen de paiement", "Average days to payment"), Days(period.AverageDaysToPay), T("de l'intégration au paiement complet", "from intake to payment in full"));
-        Figure(html, T("Délai médian de paiement", "Median days to payment"), Days(period.MedianDaysToPay), T($"{Number(period.PaidCases, lang)} dossiers payés", $"{Number(period.PaidCases, lang)} cases paid"));
+        Figure(html, T("Délai moyen de paiement", "Average days to payment"), Days(period.AverageDaysToPay), T("de l'intégration au paiement complet, sur 12 mois", "from intake to payment in full, over 12 months"));
+        Figure(html, T("Délai médian de paiement", "Median days to payment"), Days(period.MedianDaysToPay), T($"{Number(period.PaidCases, lang)} dossiers payés en 12 mois", $"{Number(period.PaidCases, lang)} cases paid in 12 months"));
         html.Append("</div>");
 
         html.Append($"<h2>{T("Graphiques", "Charts")}</h2><div class=\"grid\">");
@@ -62,7 +63,7 @@ public static class OverviewPage
             SvgCharts.HorizontalBars("chart-funnel", funnelTitle, [.. portfolio.Funnel.Select(f =>
                 (f.Stage == 0 ? T("Intégrés", "Placed") : T($"Étape {f.Stage}", $"Stage {f.Stage}"), (decimal)f.Reached, $"{Number(f.Reached, lang)} ({Percent(f.Share, lang)})"))]));
 
-        var channelsTitle = T("Paiements par canal du dernier message", "Payments by channel of the last message");
+        var channelsTitle = T("Paiements par canal du dernier message, sur 12 mois", "Payments by channel of the last message, over 12 months");
         Chart(html, channelsTitle, T("Montants recouvrés selon le canal du dernier message reçu avant le paiement.", "Amounts recovered by the channel of the last message before the payment."),
             SvgCharts.HorizontalBars("chart-channels", channelsTitle, [.. period.ByChannel.Select(c =>
                 (ChannelName(c.Channel, T), c.Recovered, $"{Money(c.Recovered, lang)} ({c.Payments})"))]));

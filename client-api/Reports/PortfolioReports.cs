@@ -28,7 +28,9 @@ public sealed record ChannelRecovered(string Channel, long Payments, decimal Rec
 
 /// <summary>
 /// What happened in the period (days in Paris time, both included): the payments recorded, by month and by channel,
-/// and the cases paid in full, with the days from intake to payment in full (null without any).
+/// and the cases paid in full, with the days from intake to payment in full (null without any). Payments count by
+/// day; cases paid in full count by month: those of every month the period touches (a period from the 10th counts the
+/// cases paid in full since the 1st).
 /// </summary>
 public sealed record PeriodFigures(
     DateOnly From, DateOnly To, long Payments, decimal Recovered, long PaidCases, double? AverageDaysToPay, double? MedianDaysToPay,
@@ -59,8 +61,11 @@ public static class PortfolioReports
     public static IReadOnlyList<CounterRange> SummaryRanges(DateOnly from, DateOnly to) =>
     [
         CounterRange.Undated(ReportFigures.Status), CounterRange.Undated(ReportFigures.Reached),
-        new(ReportFigures.Payments, from, to), new(ReportFigures.DaysToPay, from, to),
+        new(ReportFigures.Payments, from, to), new(ReportFigures.DaysToPay, MonthOf(from), to),
     ];
+
+    /// <summary>The first day of the month of a day.</summary>
+    public static DateOnly MonthOf(DateOnly day) => new(day.Year, day.Month, 1);
 
     /// <summary>The cells the cohorts read.</summary>
     public static IReadOnlyList<CounterRange> CohortRanges { get; } =
@@ -95,7 +100,7 @@ public static class PortfolioReports
             .Select(g => new ChannelRecovered(g.Key, g.Sum(c => c.Count), g.Sum(c => c.Amount), Share(g.Sum(c => c.Amount), periodRecovered)))
             .OrderByDescending(c => c.Recovered).ThenBy(c => c.Channel, StringComparer.Ordinal).ToList();
 
-        var days = cells.Where(c => c.Key.Figure == ReportFigures.DaysToPay && c.Key.Day >= from && c.Key.Day <= to)
+        var days = cells.Where(c => c.Key.Figure == ReportFigures.DaysToPay && c.Key.Day >= MonthOf(from) && c.Key.Day <= to)
             .GroupBy(c => c.Key.N).Select(g => (Days: g.Key, Count: g.Sum(c => c.Count))).Where(d => d.Count > 0).OrderBy(d => d.Days).ToList();
         var paidInPeriod = days.Sum(d => d.Count);
 

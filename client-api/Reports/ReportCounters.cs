@@ -20,14 +20,26 @@ public static class ReportFigures
     /// <summary>Payments by day recorded (Paris time) and channel of the last message before them (label): count, amount.</summary>
     public const string Payments = "payments";
 
-    /// <summary>Cases paid in full, by day paid (Paris time) and days from intake to that day (n): count.</summary>
+    /// <summary>
+    /// Cases paid in full, by month paid (Paris time; day: its first) and days from intake to payment (n, at most
+    /// <see cref="MaxDaysToPay"/>): count. By month, so that a year is at most a few thousand cells.
+    /// </summary>
     public const string DaysToPay = "days_to_pay";
+
+    /// <summary>Days to pay of a year or more count as this many.</summary>
+    public const int MaxDaysToPay = 366;
 
     /// <summary>Cases fed, by intake month (day: its first): count, amount.</summary>
     public const string Intake = "intake";
 
-    /// <summary>Payments by intake month of their case (day: its first) and days after intake (n): count, amount.</summary>
+    /// <summary>
+    /// Payments by intake month of their case (day: its first) and days after intake (n, up to
+    /// <see cref="AfterCurve"/>): count, amount.
+    /// </summary>
     public const string Recovery = "recovery";
+
+    /// <summary>The n of payments made after the last day a recovery curve has a point at (90).</summary>
+    public const int AfterCurve = 91;
 
     /// <summary>The day of the cells of a figure that has none.</summary>
     public static readonly DateOnly Undated = new(2000, 1, 1);
@@ -107,11 +119,12 @@ public static class ReportFold
                     var amount = Number(e.Data, "amount");
                     var day = ParisTime.DateOf(e.OccurredAt);
                     changes.Add(new(new(currency, ReportFigures.Payments, day, channel ?? ReportFigures.NoMessage, 0), 1, amount));
-                    changes.Add(new(new(currency, ReportFigures.Recovery, cohort, string.Empty, DaysAfter(intake, day)), 1, amount));
+                    changes.Add(new(new(currency, ReportFigures.Recovery, cohort, string.Empty, Math.Min(ReportFigures.AfterCurve, DaysAfter(intake, day))), 1, amount));
                     break;
                 case EventTypes.Paid:
                     var paidOn = ParisTime.DateOf(e.OccurredAt);
-                    changes.Add(new(new(currency, ReportFigures.DaysToPay, paidOn, string.Empty, DaysAfter(intake, paidOn)), 1, 0));
+                    changes.Add(new(new(currency, ReportFigures.DaysToPay, new DateOnly(paidOn.Year, paidOn.Month, 1), string.Empty,
+                        Math.Min(ReportFigures.MaxDaysToPay, DaysAfter(intake, paidOn))), 1, 0));
                     break;
             }
 

@@ -70,7 +70,7 @@ BEGIN
 
     INSERT INTO recouvrement_report_counters
     SELECT s.service_id, s.creditor_id, s.currency, 'recovery', date_trunc('month', s.created_at AT TIME ZONE 'Europe/Paris')::date, '',
-           greatest(0, (e.occurred_at AT TIME ZONE 'Europe/Paris')::date - (s.created_at AT TIME ZONE 'Europe/Paris')::date),
+           least(91, greatest(0, (e.occurred_at AT TIME ZONE 'Europe/Paris')::date - (s.created_at AT TIME ZONE 'Europe/Paris')::date)),
            count(*), sum((e.data ->> 'amount')::numeric), 0, 0
     FROM recouvrement_events e
     JOIN recouvrement_case_summary s
@@ -79,8 +79,8 @@ BEGIN
     GROUP BY 1, 2, 3, 5, 7;
 
     INSERT INTO recouvrement_report_counters
-    SELECT s.service_id, s.creditor_id, s.currency, 'days_to_pay', (e.occurred_at AT TIME ZONE 'Europe/Paris')::date, '',
-           greatest(0, (e.occurred_at AT TIME ZONE 'Europe/Paris')::date - (s.created_at AT TIME ZONE 'Europe/Paris')::date),
+    SELECT s.service_id, s.creditor_id, s.currency, 'days_to_pay', date_trunc('month', e.occurred_at AT TIME ZONE 'Europe/Paris')::date, '',
+           least(366, greatest(0, (e.occurred_at AT TIME ZONE 'Europe/Paris')::date - (s.created_at AT TIME ZONE 'Europe/Paris')::date)),
            count(*), 0, 0, 0
     FROM recouvrement_events e
     JOIN recouvrement_case_summary s

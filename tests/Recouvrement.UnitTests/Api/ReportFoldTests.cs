@@ -51,7 +51,7 @@ public sealed class ReportFoldTests
     {
         var life = Life("A");
         Assert.Equal("""
-            days_to_pay 2026-10-17  12: 1 0 0 0
+            days_to_pay 2026-10-01  12: 1 0 0 0
             intake 2026-10-01  0: 1 50 0 0
             payments 2026-10-14 sms 0: 1 20.00 0 0
             payments 2026-10-17 sms 0: 1 30.00 0 0
