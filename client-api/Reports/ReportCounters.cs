@@ -85,7 +85,10 @@ public interface IReportCounters
 /// case's event sequence, as the read model is: only events after the tally's sequence count, so a redelivered event
 /// adds nothing; counters are sums, so cases may come in any order. A case's figures as it stands (status, stage,
 /// stage reached) are moved (taken from the cell it was counted in, added to the new one); what happened (intake,
-/// payments, payment in full) is added once.
+/// payments, payment in full) is added once, read off the summaries the events carry where it can be, so that events
+/// that never came (a gap in the sequence: an earlier batch redelivered after newer ones, its first delivery never
+/// written) still leave the amounts exact: what the case's paid total holds beyond the payments seen counts as one
+/// payment on the day of the first event after the gap.
 /// </summary>
 public static class ReportFold
 {
@@ -96,6 +99,9 @@ public static class ReportFold
         var sequence = held.Sequence;
         var reached = held.Reached;
         var channel = held.LastChannel;
+        var paid = held.Counted?.Paid ?? 0m;
+        var status = held.Counted?.Status;
+        (DateOnly Day, string? Channel)? afterGap = null;
         foreach (var e in events.Where(e => e.Summary is not null && e.Sequence > held.Sequence).OrderBy(e => e.Sequence))
         {
             if (e.Sequence <= sequence)
@@ -104,30 +110,39 @@ public static class ReportFold
             }
 
             var summary = e.Summary!;
-            var currency = summary.Currency;
-            var intake = ParisTime.DateOf(summary.CreatedAt);
-            var cohort = new DateOnly(intake.Year, intake.Month, 1);
+            var day = ParisTime.DateOf(e.OccurredAt);
+            if (latest is null)
+            {
+                // Counted for the first time: the case was placed, whether its creation is among these events or not.
+                changes.Add(new(new(summary.Currency, ReportFigures.Intake, Cohort(summary), string.Empty, 0), 1, summary.Amount));
+            }
+
+            if ((sequence > 0 && e.Sequence > sequence + 1) || (sequence == 0 && e.Type != EventTypes.Created))
+            {
+                // Events before this one never came (a batch whose first delivery was never written, redelivered after
+                // newer ones): whatever was paid in them is counted on this event's day.
+                afterGap ??= (day, channel);
+            }
+
             switch (e.Type)
             {
-                case EventTypes.Created:
-                    changes.Add(new(new(currency, ReportFigures.Intake, cohort, string.Empty, 0), 1, summary.Amount));
-                    break;
                 case EventTypes.Contacted:
                     channel = Text(e.Data, "channel") ?? channel;
                     break;
                 case EventTypes.PaymentReceived:
                     var amount = Number(e.Data, "amount");
-                    var day = ParisTime.DateOf(e.OccurredAt);
-                    changes.Add(new(new(currency, ReportFigures.Payments, day, channel ?? ReportFigures.NoMessage, 0), 1, amount));
-                    changes.Add(new(new(currency, ReportFigures.Recovery, cohort, string.Empty, Math.Min(ReportFigures.AfterCurve, DaysAfter(intake, day))), 1, amount));
-                    break;
-                case EventTypes.Paid:
-                    var paidOn = ParisTime.DateOf(e.OccurredAt);
-                    changes.Add(new(new(currency, ReportFigures.DaysToPay, new DateOnly(paidOn.Year, paidOn.Month, 1), string.Empty,
-                        Math.Min(ReportFigures.MaxDaysToPay, DaysAfter(intake, paidOn))), 1, 0));
+                    Payment(changes, summary, day, channel, amount, 1);
+                    paid += amount;
                     break;
             }
 
+            if (summary.Status == CaseStatus.Paid && status != CaseStatus.Paid)
+            {
+                changes.Add(new(new(summary.Currency, ReportFigures.DaysToPay, new DateOnly(day.Year, day.Month, 1), string.Empty,
+                    Math.Min(ReportFigures.MaxDaysToPay, DaysAfter(ParisTime.DateOf(summary.CreatedAt), day))), 1, 0));
+            }
+
+            status = summary.Status;
             reached = Math.Max(reached, summary.Stage);
             sequence = e.Sequence;
             latest = summary;
@@ -138,15 +153,36 @@ public static class ReportFold
             return (held, []);
         }
 
+        if (latest!.Paid != paid)
+        {
+            // What the case's paid total holds beyond the payments seen: those of events that never came (one payment),
+            // or, without a gap, what the payments' own amounts did not say (an amount only).
+            var (day, missedChannel) = afterGap ?? (ParisTime.DateOf(latest.UpdatedAt), channel);
+            Payment(changes, latest, day, missedChannel, latest.Paid - paid, afterGap is null ? 0 : 1);
+        }
+
         if (held.Counted is { } before)
         {
             changes.Add(Standing(before, -1));
             changes.Add(new(new(before.Currency, ReportFigures.Reached, ReportFigures.Undated, string.Empty, held.Reached), -1, 0));
         }
 
-        changes.Add(Standing(latest!, 1));
-        changes.Add(new(new(latest!.Currency, ReportFigures.Reached, ReportFigures.Undated, string.Empty, reached), 1, 0));
+        changes.Add(Standing(latest, 1));
+        changes.Add(new(new(latest.Currency, ReportFigures.Reached, ReportFigures.Undated, string.Empty, reached), 1, 0));
         return (new CaseTally(sequence, latest, reached, channel), changes);
+    }
+
+    private static void Payment(List<Counter> changes, CaseSummary summary, DateOnly day, string? channel, decimal amount, int count)
+    {
+        var intake = ParisTime.DateOf(summary.CreatedAt);
+        changes.Add(new(new(summary.Currency, ReportFigures.Payments, day, channel ?? ReportFigures.NoMessage, 0), count, amount));
+        changes.Add(new(new(summary.Currency, ReportFigures.Recovery, Cohort(summary), string.Empty, Math.Min(ReportFigures.AfterCurve, DaysAfter(intake, day))), count, amount));
+    }
+
+    private static DateOnly Cohort(CaseSummary summary)
+    {
+        var intake = ParisTime.DateOf(summary.CreatedAt);
+        return new DateOnly(intake.Year, intake.Month, 1);
     }
 
     /// <summary>Adds up changes to the same cells, in the cells' order (the order every writer locks them in).</summary>

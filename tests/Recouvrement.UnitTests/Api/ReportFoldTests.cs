@@ -86,6 +86,21 @@ public sealed class ReportFoldTests
         Assert.Equal(1, Assert.Single(cells.Values, c => c.Key.Figure == ReportFigures.Reached).Key.N);
     }
 
+    [Fact]
+    public void Payments_in_events_that_never_came_are_counted_from_the_paid_total_on_the_day_after_the_gap()
+    {
+        // The batch with the SMS and the first payment was never written; the later events came, then it came again.
+        var a = Life("A");
+        var cells = Count([("A", [a[0]]), ("A", [a[3], a[4]]), ("A", [a[1], a[2]])]);
+        var payments = cells.Values.Where(c => c.Key.Figure == ReportFigures.Payments).ToList();
+        Assert.Equal((2L, 50.00m), (payments.Sum(c => c.Count), payments.Sum(c => c.Amount)));
+        Assert.Equal([new DateOnly(2026, 10, 17)], payments.Select(c => c.Key.Day).Distinct());
+        Assert.Equal(50.00m, cells.Values.Where(c => c.Key.Figure == ReportFigures.Recovery).Sum(c => c.Amount));
+        Assert.Equal(1L, Assert.Single(cells.Values, c => c.Key.Figure == ReportFigures.DaysToPay).Count);
+        var standing = Assert.Single(cells.Values, c => c.Key.Figure == ReportFigures.Status);
+        Assert.Equal(("paid", 50m), (standing.Key.Label, standing.Paid));
+    }
+
     [Theory]
     [InlineData(new int[0], new long[0], null)]
     [InlineData(new[] { 4 }, new long[] { 1 }, 4.0)]
