@@ -72,7 +72,7 @@ public static class SvgCharts
         const int width = 360, plotTop = 12, plotHeight = 170, left = 48, right = 14, legendRow = 20;
         var bottom = plotTop + plotHeight;
         var height = bottom + 28 + series.Count * legendRow + 8;
-        var top = Math.Max(0.1m, series.SelectMany(s => s.Shares).Max(v => v ?? 0m));
+        var top = Math.Max(0.1m, series.SelectMany(s => s.Shares).Select(v => v ?? 0m).DefaultIfEmpty().Max());
         var lastDay = days.Count == 0 ? 1 : days[^1];
         double X(int day) => left + (double)day / lastDay * (width - left - right);
         double Y(decimal share) => bottom - (double)(share / top) * plotHeight;
