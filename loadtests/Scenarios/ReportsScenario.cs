@@ -77,6 +77,7 @@ public static partial class ReportsScenario
             await Task.Delay(TimeSpan.FromMilliseconds(200));
         }
 
+        waiting.Stop();
         Console.WriteLine($"  the counters caught up {waiting.Elapsed.TotalSeconds:0.0} s after the payments");
         var cells = await AddHistoryAsync(engine.ConnectionString, options.HistoryMonths);
 
