@@ -72,6 +72,19 @@ readSide.SetAction((result, _) => Finish(ReadSideScenario.RunAsync(
     new ReadSideScenario.Options(result.GetValue(readCases), result.GetValue(readBatch), result.GetValue(readConcurrency), result.GetValue(readRate), result.GetValue(readSeconds), result.GetValue(readWarmUp)),
     result.GetValue(baselineSeconds), result.GetValue(json)), result.GetValue(json)));
 
+var reportCases = Int("--cases", 1_000_000, "cases in the read model");
+var reportPaid = Int("--paid", 20_000, "cases paid in full through the API before the reads");
+var reportBatch = Int("--batch", 1_000, "cases per request while feeding");
+var reportConcurrency = Int("--concurrency", 4, "requests in flight while feeding");
+var reportRate = Int("--rate", 40, "report and overview requests per second");
+var reportSeconds = Int("--seconds", 30, "how long the reads run");
+var reportWarmUp = Int("--warmup", 5, "seconds of the same reads before the measured seconds (0: none)");
+var reportHistory = Int("--history-months", 12, "earlier months of counter cells added before the reads");
+var reports = new Command("reports", "the summary and cohorts reports and the console's overview over a large read model") { reportCases, reportPaid, reportBatch, reportConcurrency, reportRate, reportSeconds, reportWarmUp, reportHistory };
+reports.SetAction((result, _) => Finish(ReportsScenario.RunAsync(
+    new ReportsScenario.Options(result.GetValue(reportCases), result.GetValue(reportPaid), result.GetValue(reportBatch), result.GetValue(reportConcurrency), result.GetValue(reportRate), result.GetValue(reportSeconds), result.GetValue(reportWarmUp), result.GetValue(reportHistory)),
+    result.GetValue(baselineSeconds), result.GetValue(json)), result.GetValue(json)));
+
 var simDebtors = Int("--debtors", 10_000, "synthetic debtors, one case each");
 var simDays = Int("--days", 60, "engine days simulated after the cases fall due");
 var simPolicies = new Option<string[]>("--policy") { Description = "a policy file (steps, escalationThreshold) per variant, named after the file; the first is the champion", Required = true, AllowMultipleArgumentsPerToken = false };
@@ -94,6 +107,7 @@ root.Subcommands.Add(burst);
 root.Subcommands.Add(mix);
 root.Subcommands.Add(scale);
 root.Subcommands.Add(readSide);
+root.Subcommands.Add(reports);
 return await root.Parse(args).InvokeAsync();
 
 static async Task<int> Finish(Task<Report> running, string? path)

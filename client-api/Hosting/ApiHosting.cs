@@ -49,6 +49,7 @@ public static class ApiHosting
         // The read side: a silo registers its own first (in memory when embedded); the API tier alone reads PostgreSQL.
         services.TryAddSingleton<IEventLog>(sp => new PostgresEventLog(sp.GetRequiredService<Npgsql.NpgsqlDataSource>(), ServiceId(sp)));
         services.TryAddSingleton<ICaseSummaryReader>(sp => new PostgresCaseSummaryReader(sp.GetRequiredService<Npgsql.NpgsqlDataSource>(), ServiceId(sp)));
+        services.TryAddSingleton<Reports.IReportCounters>(sp => new Reports.PostgresReportCounters(sp.GetRequiredService<Npgsql.NpgsqlDataSource>(), ServiceId(sp)));
         services.AddSingleton<CreditorKeyFilter>();
         services.AddSingleton<OperatorKeyFilter>();
         services.AddSingleton(TimeProvider.System);

@@ -41,31 +41,77 @@ public sealed class MemoryEventLog : IEventLog
     }
 }
 
-/// <summary>The embedded default's read model: each creditor's cases by reference, in memory.</summary>
-public sealed class MemoryCaseSummaries : ICaseSummaryWriter, ICaseSummaryReader
+/// <summary>
+/// The embedded default's read model: each creditor's cases by reference, in memory, with the report counters the
+/// same fold keeps as on PostgreSQL (<see cref="ReportFold"/>), under the same lock as the cases.
+/// </summary>
+public sealed class MemoryCaseSummaries : ICaseSummaryWriter, ICaseSummaryReader, Reports.IReportCounters
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SortedDictionary<string, CaseSummary>> creditors = new(StringComparer.Ordinal);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Creditor, string Reference), CaseParties> parties = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Dictionary<Reports.CounterKey, Reports.Counter>> counters = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Creditor, string Reference), Reports.CaseTally> tallies = new();
 
-    public Task ApplyAsync(string creditorId, CaseSummary summary)
+    public Task ApplyAsync(string creditorId, IReadOnlyList<EngineEvent> caseEvents)
     {
+        var summary = caseEvents.Where(e => e.Summary is not null).Select(e => e.Summary!).MaxBy(s => s.Sequence);
+        if (summary is null)
+        {
+            return Task.CompletedTask;
+        }
+
         var cases = Of(creditorId);
         lock (cases)
         {
-            if (!cases.TryGetValue(summary.Reference, out var held) || held.Sequence < summary.Sequence)
+            Store(cases, summary);
+            var key = (creditorId, summary.Reference);
+            var (tally, changes) = Reports.ReportFold.Apply(tallies.GetValueOrDefault(key, Reports.CaseTally.None), caseEvents);
+            tallies[key] = tally;
+            var cells = counters.GetOrAdd(creditorId, _ => []);
+            lock (cells)
             {
-                cases[summary.Reference] = summary;
+                foreach (var change in changes)
+                {
+                    cells[change.Key] = cells.TryGetValue(change.Key, out var held) ? held.Plus(change) : change;
+                }
             }
         }
 
         return Task.CompletedTask;
     }
 
-    /// <summary>A new case's row, with what the creditor fed, as storage writes it with the case.</summary>
+    private static void Store(SortedDictionary<string, CaseSummary> cases, CaseSummary summary)
+    {
+        if (!cases.TryGetValue(summary.Reference, out var held) || held.Sequence < summary.Sequence)
+        {
+            cases[summary.Reference] = summary;
+        }
+    }
+
+    /// <summary>A new case's row, with what the creditor fed, as storage writes it with the case (counted once its event comes).</summary>
     public void Create(string creditorId, CaseSummary summary, CaseParties fed)
     {
         parties[(creditorId, summary.Reference)] = fed;
-        ApplyAsync(creditorId, summary);
+        var cases = Of(creditorId);
+        lock (cases)
+        {
+            Store(cases, summary);
+        }
+    }
+
+    public Task<IReadOnlyList<Reports.Counter>> ReadAsync(string creditorId, string currency, IReadOnlyList<Reports.CounterRange> ranges, CancellationToken cancellationToken = default)
+    {
+        if (!counters.TryGetValue(creditorId, out var cells))
+        {
+            return Task.FromResult<IReadOnlyList<Reports.Counter>>([]);
+        }
+
+        lock (cells)
+        {
+            return Task.FromResult<IReadOnlyList<Reports.Counter>>([.. cells.Values.Where(c => c.Key.Currency == currency
+                && (c.Count != 0 || c.Amount != 0 || c.Paid != 0 || c.Balance != 0)
+                && ranges.Any(r => r.Figure == c.Key.Figure && c.Key.Day >= r.From && c.Key.Day <= r.To))]);
+        }
     }
 
     public Task EraseDebtorAsync(string creditorId, string debtorReference)

@@ -55,11 +55,18 @@ public interface IEventLog
     Task<IReadOnlyList<StoredEvent>> ReadAsync(string? creditorId, EventCursor after, IReadOnlyCollection<string>? types, int limit, CancellationToken cancellationToken = default);
 }
 
-/// <summary>Keeps the read model's cases (<see cref="CaseSummary"/>), idempotently: a summary older than the one held is ignored.</summary>
+/// <summary>
+/// Keeps the read model's cases (<see cref="CaseSummary"/>) and the report counters, idempotently: a summary older than
+/// the one held is ignored, and an event already counted counts no more.
+/// </summary>
 public interface ICaseSummaryWriter
 {
-    /// <summary>Stores the summary unless a newer one (by <see cref="CaseSummary.Sequence"/>) is held; returns once it is durable.</summary>
-    Task ApplyAsync(string creditorId, CaseSummary summary);
+    /// <summary>
+    /// Stores the newest summary of one case's events unless a newer one (by <see cref="CaseSummary.Sequence"/>) is
+    /// held, and counts in the reports those of its events not counted yet (all in one transaction on PostgreSQL);
+    /// returns once it is durable. The events are one case's, in its order.
+    /// </summary>
+    Task ApplyAsync(string creditorId, IReadOnlyList<EngineEvent> caseEvents);
 
     /// <summary>Blanks what the read model holds of a debtor's personal data (the label and the debtor of its cases).</summary>
     Task EraseDebtorAsync(string creditorId, string debtorReference);

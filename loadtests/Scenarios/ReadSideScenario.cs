@@ -121,10 +121,10 @@ public static class ReadSideScenario
         return new DateOnly(today.Year, today.Month, 1).AddMonths(1 + month).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
     }
 
-    private sealed record Reads(LongHistogram All, LongHistogram[] ByKind, long Errors, long Sent, TimeSpan Elapsed);
+    internal sealed record Reads(LongHistogram All, LongHistogram[] ByKind, long Errors, long Sent, TimeSpan Elapsed);
 
     /// <summary>Lists at a fixed arrival rate; each latency counts from the request's due time.</summary>
-    private static async Task<Reads> ReadAsync(HttpClient http, Func<int, string> query, int kinds, int rate, int seconds, string label)
+    internal static async Task<Reads> ReadAsync(HttpClient http, Func<int, string> query, int kinds, int rate, int seconds, string label)
     {
         var all = Latency.NewHistogram();
         var byKind = Enumerable.Range(0, kinds).Select(_ => Latency.NewHistogram()).ToArray();

@@ -25,6 +25,7 @@ public static class ReadSideHosting
         {
             services.AddSingleton<IEventLog>(sp => new PostgresEventLog(sp.GetRequiredService<NpgsqlDataSource>(), ServiceId(sp)));
             services.AddSingleton<ICaseSummaryReader>(sp => new PostgresCaseSummaryReader(sp.GetRequiredService<NpgsqlDataSource>(), ServiceId(sp)));
+            services.AddSingleton<Api.Reports.IReportCounters>(sp => new Api.Reports.PostgresReportCounters(sp.GetRequiredService<NpgsqlDataSource>(), ServiceId(sp)));
             services.AddSingleton<ICaseSummaryWriter>(sp => new PostgresCaseSummaryWriter(
                 sp.GetRequiredService<NpgsqlDataSource>(), ServiceId(sp),
                 configuration.GetSection("Recouvrement:Storage").Get<StorageWriteOptions>() ?? new StorageWriteOptions(),
@@ -42,6 +43,7 @@ public static class ReadSideHosting
             services.AddSingleton<MemoryCaseSummaries>();
             services.AddSingleton<ICaseSummaryWriter>(sp => sp.GetRequiredService<MemoryCaseSummaries>());
             services.AddSingleton<ICaseSummaryReader>(sp => sp.GetRequiredService<MemoryCaseSummaries>());
+            services.AddSingleton<Api.Reports.IReportCounters>(sp => sp.GetRequiredService<MemoryCaseSummaries>());
             services.AddSingleton<IEventCursorStore, MemoryEventCursorStore>();
         }
 

@@ -63,13 +63,13 @@ public static class CaseSummaryRows
     }
 
     /// <summary>The latest summary of each case, each only over an older one.</summary>
-    public static async Task UpsertAsync(NpgsqlDataSource database, string serviceId, IReadOnlyList<(string CreditorId, CaseSummary Summary)> summaries)
+    public static async Task UpsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string serviceId, IReadOnlyList<(string CreditorId, CaseSummary Summary)> summaries)
     {
         // One row per case and statement: a batch holding two events of one case keeps the later. A summary the row
         // already holds (a case's creation, written with the case; a redelivery) is left out before the insert: the
         // conflict clause would skip it too, but only after locking the row, which costs a write for nothing.
         var rows = summaries.GroupBy(b => (b.CreditorId, b.Summary.Reference)).Select(g => g.MaxBy(b => b.Summary.Sequence)).ToList();
-        await using var command = database.CreateCommand($"""
+        await using var command = new NpgsqlCommand($"""
             INSERT INTO recouvrement_case_summary AS s ({Columns})
             SELECT {Values}
             FROM {Unnested()}
@@ -83,7 +83,7 @@ public static class CaseSummaryRows
                 due_on = excluded.due_on, next_step_at = excluded.next_step_at, next_action = excluded.next_action,
                 last_event = excluded.last_event, updated_at = excluded.updated_at, sequence = excluded.sequence
             WHERE s.sequence < excluded.sequence
-            """);
+            """, connection, transaction);
         AddSummaries(command, serviceId, rows);
         await command.ExecuteNonQueryAsync();
     }

@@ -190,6 +190,8 @@ public sealed class OpenApiContractTests(OpenApiContractTests.Host host) : IClas
         ["setPolicy"] = () => new(HttpMethod.Put, "/api/v1/policy") { Content = Json(JsonSerializer.Serialize(DunningPolicy.Default, ApiJson)) },
         ["promoteVariant"] = () => Post("/api/v1/policy/promote", Json("""{ "variant": "champion" }""")),
         ["getVariantsReport"] = () => new(HttpMethod.Get, "/api/v1/reports/variants"),
+        ["getSummaryReport"] = () => new(HttpMethod.Get, "/api/v1/reports/summary?from=2026-11-01&to=2026-11-30"),
+        ["getCohortsReport"] = () => new(HttpMethod.Get, "/api/v1/reports/cohorts?by=month"),
         ["getSettings"] = () => new(HttpMethod.Get, "/api/v1/settings"),
         ["setSettings"] = () => new(HttpMethod.Put, "/api/v1/settings") { Content = Json("""{ "address": null, "recoveryIndemnity": false, "lateInterestRate": null }""") },
         ["listLetters"] = () => new(HttpMethod.Get, "/api/v1/letters"),
@@ -350,6 +352,8 @@ public sealed class OpenApiContractTests(OpenApiContractTests.Host host) : IClas
             new("inviteUser", 415, () => AsOperator(Post($"/api/v1/admin/creditors/{EngineHost.DemoCreditor}/users", Text("""{ "email": "oa-err-2@example.org", "role": "viewer" }""")))),
             new("listUsers", 404, () => AsOperator(new(HttpMethod.Get, "/api/v1/admin/creditors/oa-err-nobody/users"))),
             new("getStatement", 400, () => Send(new(HttpMethod.Get, "/api/v1/statements/2026-13")), "month"),
+            new("getSummaryReport", 400, () => Send(new(HttpMethod.Get, "/api/v1/reports/summary?from=2026-02-30")), "from"),
+            new("getCohortsReport", 400, () => Send(new(HttpMethod.Get, "/api/v1/reports/cohorts?by=quarter")), "by"),
             new("createWebhook", 400, () => Send(Post("/api/v1/webhooks", Json("""{ "url": "https://hooks.example.org/recouvrement", "events": [] }"""))), "events"),
             new("createWebhook", 415, () => Send(Post("/api/v1/webhooks", Text("""{ "url": "https://hooks.example.org/recouvrement", "events": ["*"] }""")))),
             new("getWebhook", 404, () => Send(new(HttpMethod.Get, $"/api/v1/webhooks/{UnknownWebhook}"))),
@@ -461,6 +465,11 @@ public sealed class OpenApiContractTests(OpenApiContractTests.Host host) : IClas
         Assert.Equal(["#/components/schemas/IntakeStatus"], new[] { schemas["BatchItemResult"]!, schemas["LineResult"]! }.Select(s => s["properties"]!["status"]!["$ref"]!.GetValue<string>()).Distinct());
         Assert.Equal(["active", "disabled", "opted_out"], Values(schemas["ContactPointView"]!["properties"]!["status"]!));
         Assert.Equal(["uphold", "reject"], Values(schemas["DisputeResolution"]!["properties"]!["decision"]!));
+
+        // The reports are typed down to their points.
+        Assert.Equal("#/components/schemas/PortfolioFigures", schemas["SummaryReport"]!["properties"]!["portfolio"]!["$ref"]!.GetValue<string>());
+        Assert.Equal("#/components/schemas/CurvePoint", schemas["Cohort"]!["properties"]!["points"]!["items"]!["$ref"]!.GetValue<string>());
+        Assert.Equal(("number", "decimal"), (schemas["PeriodFigures"]!["properties"]!["recovered"]!["type"]!.GetValue<string>(), schemas["PeriodFigures"]!["properties"]!["recovered"]!["format"]!.GetValue<string>()));
 
         // Money is a decimal number, never a string nor a double; every problem is problem+json with the errors[] shape.
         Assert.Equal(("number", "decimal"), (schemas["CaseView"]!["properties"]!["balance"]!["type"]!.GetValue<string>(), schemas["CaseView"]!["properties"]!["balance"]!["format"]!.GetValue<string>()));

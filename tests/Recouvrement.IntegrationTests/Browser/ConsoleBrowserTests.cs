@@ -7,8 +7,8 @@ namespace Recouvrement.Tests.Browser;
 
 /// <summary>
 /// The console in headless Chromium (Debian's <c>/usr/bin/chromium</c>): an invited agent sets a password, signs in, sees
-/// the overview and its chart, filters the cases, opens one, records a transfer and sees the case paid and the month's
-/// figure move; signing out ends the session. Screenshots at 390 px and 1280 px go to <c>artifacts/screenshots</c>.
+/// the overview with its figures and charts, filters the cases, opens one, records a transfer and sees the case paid and
+/// the overview's figures move (recovered, open cases, rates, payments by channel); signing out ends the session. Screenshots at 390 px and 1280 px go to <c>artifacts/screenshots</c>.
 /// </summary>
 public sealed class ConsoleBrowserTests(ConsoleHost host) : IClassFixture<ConsoleHost>, IAsyncLifetime
 {
@@ -67,6 +67,13 @@ public sealed class ConsoleBrowserTests(ConsoleHost host) : IClassFixture<Consol
         return page;
     }
 
+    /// <summary>Reloads the overview until its open-cases figure (the third) reads <paramref name="open"/>: the projection is a moment behind.</summary>
+    private static Task Overview(IPage page, string open, string expectation) => Eventually.Get(async () =>
+    {
+        await page.GotoAsync("/console");
+        return await page.Locator(".figure").Nth(2).InnerTextAsync();
+    }, text => text == open, TimeSpan.FromSeconds(30), expectation);
+
     [Theory]
     [InlineData(390)]
     [InlineData(1280)]
@@ -91,8 +98,16 @@ public sealed class ConsoleBrowserTests(ConsoleHost host) : IClassFixture<Consol
         await page.GetByRole(AriaRole.Button, new() { Name = "Se connecter" }).ClickAsync();
 
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Vue d'ensemble" })).ToBeVisibleAsync();
-        await Assertions.Expect(page.Locator("figure svg[role=img]")).ToBeVisibleAsync();
+        // The overview reads the counters the projection keeps: once it has both cases, two are open and nothing is recovered.
+        await Overview(page, "2", "the overview to count the two open cases");
         await Assertions.Expect(page.Locator(".figure").First).ToHaveTextAsync("0,00 €");
+        foreach (var chart in new[] { "chart-curves", "chart-funnel", "chart-channels" })
+        {
+            await Assertions.Expect(page.Locator($"figure svg#{chart}[role=img]")).ToBeVisibleAsync();
+            await Assertions.Expect(page.Locator($"svg#{chart} > title")).Not.ToBeEmptyAsync();
+        }
+
+        await Assertions.Expect(page.Locator("svg#chart-funnel")).ToContainTextAsync("Intégrés");
         await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, $"console-overview-{width}.png"), FullPage = true });
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Dossiers" }).First.ClickAsync();
@@ -110,7 +125,12 @@ public sealed class ConsoleBrowserTests(ConsoleHost host) : IClassFixture<Consol
         await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, $"console-case-{width}.png"), FullPage = true });
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Vue d'ensemble" }).ClickAsync();
+        await Overview(page, "1", "the overview to count one open case after the transfer");
         await Assertions.Expect(page.Locator(".figure").First).ToHaveTextAsync("42,50 €");
+        await Assertions.Expect(page.Locator(".figure").Nth(1)).ToHaveTextAsync("42,50 €");
+        await Assertions.Expect(page.Locator(".figure").Nth(4)).ToHaveTextAsync("50,0 %");
+        await Assertions.Expect(page.Locator("svg#chart-channels rect")).ToHaveCountAsync(1);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, $"console-overview-paid-{width}.png"), FullPage = true });
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Se déconnecter" }).ClickAsync();
         await Assertions.Expect(page.GetByText("Vous êtes déconnecté.")).ToBeVisibleAsync();
