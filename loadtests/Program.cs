@@ -84,7 +84,7 @@ simulate.SetAction(async (result, _) =>
 {
     var outcome = await SimulationOutput.RunAsync(new SimulateScenario.Options(
         result.GetValue(simDebtors), result.GetValue(simDays), result.GetValue(simPolicies)!, result.GetValue(simSeed), result.GetValue(simSpeed),
-        result.GetValue(simPopulation), result.GetValue(simOutput)));
+        result.GetValue(simPopulation), result.GetValue(simOutput), result.GetValue(baselineSeconds)));
     return outcome;
 });
 

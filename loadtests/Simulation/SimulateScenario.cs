@@ -19,7 +19,7 @@ namespace Recouvrement.LoadTests.Simulation;
 /// </summary>
 public static class SimulateScenario
 {
-    public sealed record Options(int Debtors, int Days, IReadOnlyList<string> Policies, int Seed, double Speed, string? Population, string? Output);
+    public sealed record Options(int Debtors, int Days, IReadOnlyList<string> Policies, int Seed, double Speed, string? Population, string? Output, int BaselineSeconds = 10);
 
     // Saturday 27 February 2027, midnight in Paris; the cases fall due on Sunday 28, so day 1 of every schedule is
     // Monday 1 March. The clock reaches Start only once the feed is over (its anchor is set after it).
@@ -40,7 +40,8 @@ public static class SimulateScenario
 
     public sealed record Result(int Seed, int Debtors, int Days, double Speed, IReadOnlyDictionary<string, int> Population,
         IReadOnlyDictionary<string, int> Answers, IReadOnlyDictionary<string, int> Requests, ContactPointFigures ContactPoints,
-        IReadOnlyList<VariantFigures> Variants, double WallSeconds, double CaseDaysPerSecond, int OutboxListings);
+        IReadOnlyList<VariantFigures> Variants, double WallSeconds, double CaseDaysPerSecond, int OutboxListings,
+        IReadOnlyDictionary<string, double> Baselines, double LoadAverage);
 
     public static async Task<Result> RunAsync(Options options, TextWriter log)
     {
@@ -100,6 +101,17 @@ public static class SimulateScenario
         // message the debtors read and every payment and dispute they made.
         var report = await SettledReportAsync(api, debtors);
         var points = await debtors.ContactPointsAsync();
+        // Other people's work on the machine moves every figure: the load it had during the run, and the baselines
+        // measured right after it, as the other scenarios do (none with --baseline-seconds 0).
+        var load = LoadAverage();
+        var baselines = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        if (options.BaselineSeconds > 0)
+        {
+            log.WriteLine("  baselines: pgbench, then a bare grain call loop…");
+            baselines[Baselines.PgBench] = await PgBenchBaseline.RunAsync(engine.ConnectionString, options.BaselineSeconds, 4);
+            baselines[Baselines.GrainCalls] = await GrainCallBaseline.RunAsync(TimeSpan.FromSeconds(options.BaselineSeconds), 4);
+        }
+
         var (curves, medians) = Curves(debtors.Payments, portfolio.Cases.ToLookup(a => debtors.VariantOf(a.Key), a => a.Value.Amount), options.Days);
         var violations = Violations(debtors.Messages);
         var figures = report["variants"]!.AsArray().Where(v => v!["variant"] is not null).Select(v =>
@@ -118,8 +130,12 @@ public static class SimulateScenario
             new SortedDictionary<string, int>(debtors.Answers.ToDictionary(a => a.Key.ToString().ToLowerInvariant(), a => a.Value)),
             new SortedDictionary<string, int>(debtors.Outcomes, StringComparer.Ordinal),
             new ContactPointFigures(points.Bounced, points.EmailDisabled, points.Invalid, points.SmsDisabled, points.Stopped, points.SmsOptedOut),
-            figures, wall, (double)options.Debtors * options.Days / wall, debtors.Listings);
+            figures, wall, (double)options.Debtors * options.Days / wall, debtors.Listings, baselines, load);
     }
+
+    /// <summary>The machine's load over the last 15 minutes (<c>/proc/loadavg</c>), or -1 where there is none.</summary>
+    private static double LoadAverage() =>
+        File.Exists("/proc/loadavg") && double.TryParse(File.ReadAllText("/proc/loadavg").Split(' ')[2], NumberStyles.Float, CultureInfo.InvariantCulture, out var load) ? load : -1;
 
     private static async Task<JsonNode> SettledReportAsync(HttpClient api, SimulatedDebtors debtors)
     {
