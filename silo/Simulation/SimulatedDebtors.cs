@@ -30,6 +30,7 @@ public sealed class SimulatedDebtors : IDisposable
     private readonly Dictionary<string, string> _links = new(StringComparer.Ordinal);
     private readonly HashSet<string> _done = new(StringComparer.Ordinal);
     private readonly HashSet<(string Debtor, int Number)> _instalments = [];
+    private readonly Dictionary<string, int> _planDays = new(StringComparer.Ordinal);
     private readonly List<Task> _acting = [];
     private readonly SemaphoreSlim _concurrency = new(16);
     private readonly HttpClient _http;
@@ -194,7 +195,7 @@ public sealed class SimulatedDebtors : IDisposable
             if (m.InstalmentNumber is { } number && _instalments.Add((m.Debtor, number)))
             {
                 var keeps = Population.KeepsInstalment(_portfolio.Seed, m.Debtor, number, type);
-                Start(() => InstalmentAsync(m.Debtor, keeps ? m.InstalmentAmount : null, day));
+                Start(() => InstalmentAsync(m.Debtor, keeps ? m.InstalmentAmount : null, InstalmentDay(m.Debtor, number) ?? day));
             }
 
             return;
@@ -203,6 +204,11 @@ public sealed class SimulatedDebtors : IDisposable
         var answer = _done.Contains(m.Debtor) ? Simulation.Answer.Nothing
             : Population.AnswerTo(_portfolio.Seed, m.Debtor, nth, type, new Received(m.Kind, m.Channel, m.Stage == 0 ? nth + 1 : m.Stage));
         Answers.AddOrUpdate(answer, 1, (_, n) => n + 1);
+        if (answer == Simulation.Answer.Plan)
+        {
+            _planDays[m.Debtor] = day;
+        }
+
         if (answer is Simulation.Answer.Pay or Simulation.Answer.Dispute or Simulation.Answer.Plan)
         {
             _done.Add(m.Debtor);
@@ -212,6 +218,22 @@ public sealed class SimulatedDebtors : IDisposable
         {
             Start(() => StopAsync(m));
         }
+    }
+
+    /// <summary>
+    /// The day an instalment is counted on: its due date had the plan been agreed the day the debtor decided to ask
+    /// (the first a week later, then monthly), which the seed and the schedule fix. The instant the engine agrees the
+    /// plan, and so the dates it gives, move with the machine's load.
+    /// </summary>
+    private int? InstalmentDay(string debtor, int number)
+    {
+        if (!_planDays.TryGetValue(debtor, out var asked))
+        {
+            return null;
+        }
+
+        var first = DateOnly.FromDateTime(_dayZero.DateTime).AddDays(asked);
+        return first.AddDays(7).AddMonths(number - 1).DayNumber - DateOnly.FromDateTime(_dayZero.DateTime).DayNumber;
     }
 
     private void Start(Func<Task> action) => _acting.Add(Throttled(action));
