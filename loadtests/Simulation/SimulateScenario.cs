@@ -40,7 +40,7 @@ public static class SimulateScenario
 
     public sealed record Result(int Seed, int Debtors, int Days, double Speed, IReadOnlyDictionary<string, int> Population,
         IReadOnlyDictionary<string, int> Answers, IReadOnlyDictionary<string, int> Requests, ContactPointFigures ContactPoints,
-        IReadOnlyList<VariantFigures> Variants, double WallSeconds, double CaseDaysPerSecond, int OutboxListings,
+        IReadOnlyList<VariantFigures> Variants, double WallSeconds, double CaseDaysPerSecond, int OutboxListings, int MissedByNotifications,
         IReadOnlyDictionary<string, double> Baselines, double LoadAverage);
 
     public static async Task<Result> RunAsync(Options options, TextWriter log)
@@ -85,7 +85,7 @@ public static class SimulateScenario
         var lastShown = TimeSpan.Zero;
         while (EngineNow() < end)
         {
-            await debtors.ReadNewMessagesAsync();
+            await debtors.ReadNewMessagesAsync(end);
             if (watch.Elapsed - lastShown > TimeSpan.FromSeconds(10))
             {
                 lastShown = watch.Elapsed;
@@ -95,6 +95,14 @@ public static class SimulateScenario
             await Task.Delay(100);
         }
 
+        // Every message sent before the end is read, however late the engine wrote it or its notification came: a
+        // listing checks, once the clock is well past the end.
+        while (EngineNow() < end.AddHours(12))
+        {
+            await Task.Delay(50);
+        }
+
+        await debtors.ReadNewMessagesAsync(end, list: true);
         await debtors.DrainAsync();
         var wall = watch.Elapsed.TotalSeconds;
         // The log serves an event once every transaction older than it has ended: read the report once it holds every
@@ -130,7 +138,7 @@ public static class SimulateScenario
             new SortedDictionary<string, int>(debtors.Answers.ToDictionary(a => a.Key.ToString().ToLowerInvariant(), a => a.Value)),
             new SortedDictionary<string, int>(debtors.Outcomes, StringComparer.Ordinal),
             new ContactPointFigures(points.Bounced, points.EmailDisabled, points.Invalid, points.SmsDisabled, points.Stopped, points.SmsOptedOut),
-            figures, wall, (double)options.Debtors * options.Days / wall, debtors.Listings, baselines, load);
+            figures, wall, (double)options.Debtors * options.Days / wall, debtors.Listings, debtors.MissedByNotifications, baselines, load);
     }
 
     /// <summary>The machine's load over the last 15 minutes (<c>/proc/loadavg</c>), or -1 where there is none.</summary>

@@ -30,17 +30,27 @@ public sealed class OutboxWatch : IDisposable
         _lettersWatcher = Watch(_letters, subfolders: true);
     }
 
-    /// <summary>How many times the notifications overflowed and a listing caught up.</summary>
+    /// <summary>How many times the folders were listed: the first take, after an overflow, and on demand.</summary>
     public int Listings { get; private set; }
 
-    /// <summary>The files that arrived since the last call, each once.</summary>
-    public IReadOnlyList<string> TakeNew()
+    /// <summary>Files a listing found that the notifications had not named (after the first listing): zero when they miss nothing.</summary>
+    public int Missed { get; private set; }
+
+    /// <summary>The files that arrived since the last call, each once; with <paramref name="list"/>, checked against a listing.</summary>
+    public IReadOnlyList<string> TakeNew(bool list = false)
     {
-        if (Interlocked.Exchange(ref _missed, 0) == 1)
+        var first = Listings == 0;
+        if (Interlocked.Exchange(ref _missed, 0) == 1 || list)
         {
             Listings++;
+            var named = new HashSet<string>(_arrived, StringComparer.Ordinal);
             foreach (var file in Directory.EnumerateFiles(_outbox, Pattern).Concat(Directory.EnumerateFiles(_letters, Pattern, SearchOption.AllDirectories)))
             {
+                if (!first && !_taken.Contains(file) && !named.Contains(file))
+                {
+                    Missed++;
+                }
+
                 _arrived.Enqueue(file);
             }
         }

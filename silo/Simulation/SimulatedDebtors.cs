@@ -80,11 +80,18 @@ public sealed class SimulatedDebtors : IDisposable
     /// <summary>Each debtor's page (path and token), from the last e-mail or SMS that linked it.</summary>
     public IReadOnlyDictionary<string, string> PageLinks => _links;
 
-    /// <summary>Reads the messages written since the last call and starts the answers they call for.</summary>
-    public async Task ReadNewMessagesAsync()
+    /// <summary>Files the outbox's notifications missed and a listing found (see <see cref="OutboxWatch.Missed"/>).</summary>
+    public int MissedByNotifications => _watch.Missed;
+
+    /// <summary>
+    /// Reads the messages written since the last call and starts the answers they call for. Messages sent at or after
+    /// <paramref name="until"/> (engine time) are left unread, so that the end of a run does not depend on how far
+    /// the engine got before it was read; <paramref name="list"/> checks the folders by a listing as well.
+    /// </summary>
+    public async Task ReadNewMessagesAsync(DateTimeOffset? until = null, bool list = false)
     {
         var fresh = new List<Message>();
-        foreach (var file in _watch.TakeNew())
+        foreach (var file in _watch.TakeNew(list))
         {
             JsonNode? parsed;
             try
@@ -108,7 +115,7 @@ public sealed class SimulatedDebtors : IDisposable
         }
 
         // In the order they were sent, so that each debtor's answers are drawn in the same order on every run.
-        foreach (var m in fresh.OrderBy(m => m.At).ThenBy(m => m.Debtor, StringComparer.Ordinal).ThenBy(m => m.Channel, StringComparer.Ordinal))
+        foreach (var m in fresh.Where(m => until is null || m.At < until).OrderBy(m => m.At).ThenBy(m => m.Debtor, StringComparer.Ordinal).ThenBy(m => m.Channel, StringComparer.Ordinal))
         {
             Answer(m);
         }
@@ -350,7 +357,9 @@ public sealed class SimulatedDebtors : IDisposable
         }
         else
         {
-            Outcome($"pay {(int)pay.StatusCode} {pay.Headers.Location?.Query}");
+            // The page sends back to itself (a relative address) when there is nothing left to pay: a case already closed or escalated.
+            var back = pay.Headers.Location?.OriginalString ?? string.Empty;
+            Outcome(back.Contains("done=refused", StringComparison.Ordinal) ? "pay_refused" : $"pay {(int)pay.StatusCode} {back}");
         }
     }
 
