@@ -1,25 +1,25 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Recouvrement.LoadTests.Infrastructure;
+using Recouvrement.Silo.Simulation;
 
 namespace Recouvrement.LoadTests.Simulation;
 
 /// <summary>
 /// Rehearses policies on a synthetic population with the real engine: a silo on PostgreSQL on a scaled clock, the
-/// policies as weighted variants of one creditor, one case per debtor fed through the API, and debtors who read
-/// their messages in the outbox (the local stand-in for the providers) and answer through the debtor page and the
-/// sandbox checkout, as <see cref="Population"/> says. At the end, each variant's figures from the engine's own
+/// policies as weighted variants of one creditor, one case per debtor fed through the API, and the silo's
+/// <see cref="SimulatedDebtors"/>, who read their messages in the outbox (the local stand-in for the providers) and
+/// answer through the debtor page, the sandbox checkout and the providers' signed webhooks, as <see cref="Population"/>
+/// says. At the end, each variant's figures from the engine's own
 /// variants report, its recovery curve from the event feed, and the contacts checked against the send window, the
 /// minimum gap and the frequency caps.
 /// </summary>
 public static class SimulateScenario
 {
-    public sealed record Options(int Debtors, int Days, IReadOnlyList<string> Policies, int Seed, double Speed, string Population, string? Output);
+    public sealed record Options(int Debtors, int Days, IReadOnlyList<string> Policies, int Seed, double Speed, string? Population, string? Output, int BaselineSeconds = 10);
 
     // Saturday 27 February 2027, midnight in Paris; the cases fall due on Sunday 28, so day 1 of every schedule is
     // Monday 1 March. The clock reaches Start only once the feed is over (its anchor is set after it).
@@ -32,12 +32,20 @@ public static class SimulateScenario
         JsonNode Messages, decimal Cost, decimal? CostPerEuroRecovered, int Disputes, double? PValue,
         IReadOnlyList<decimal> RecoveryByDay, int WindowViolations, int GapViolations, int CapViolations);
 
+    /// <summary>
+    /// What the providers reported of the debtors (e-mails bounced, numbers invalid, STOP replies), each debtor once,
+    /// and how many of them the engine shows with the contact point disabled or opted out at the end.
+    /// </summary>
+    public sealed record ContactPointFigures(int Bounced, int EmailDisabled, int InvalidNumbers, int SmsDisabled, int Stopped, int SmsOptedOut);
+
     public sealed record Result(int Seed, int Debtors, int Days, double Speed, IReadOnlyDictionary<string, int> Population,
-        IReadOnlyDictionary<string, int> Answers, IReadOnlyDictionary<string, int> Requests, IReadOnlyList<VariantFigures> Variants, double WallSeconds, double CaseDaysPerSecond);
+        IReadOnlyDictionary<string, int> Answers, IReadOnlyDictionary<string, int> Requests, ContactPointFigures ContactPoints,
+        IReadOnlyList<VariantFigures> Variants, double WallSeconds, double CaseDaysPerSecond, int OutboxListings, int MissedByNotifications,
+        IReadOnlyDictionary<string, double> Baselines, double LoadAverage);
 
     public static async Task<Result> RunAsync(Options options, TextWriter log)
     {
-        var population = Population.Load(options.Population);
+        var population = options.Population is { } file ? Population.Load(file) : Population.Default();
         var variants = options.Policies.Select(VariantOf).ToList();
         if (variants.Select(v => v["name"]!.GetValue<string>()).Distinct(StringComparer.OrdinalIgnoreCase).Count() != variants.Count)
         {
@@ -48,56 +56,36 @@ public static class SimulateScenario
         // The feed runs before the anchor, on a clock that has not reached Start: a second per 2,000 debtors, and the silo's start.
         var anchor = DateTimeOffset.UtcNow.AddSeconds(25 + options.Debtors / 2_000.0);
         DateTimeOffset EngineNow() => Start + ((DateTimeOffset.UtcNow - anchor) * options.Speed);
-        await using var engine = await Engine.StartAsync(new Dictionary<string, string>
+        using var providers = new SimulatedProviders();
+        var settings = new Dictionary<string, string>
         {
             ["Recouvrement__Clock__Speed"] = options.Speed.ToString(CultureInfo.InvariantCulture),
             ["Recouvrement__Clock__Start"] = Start.ToString("O"),
             ["Recouvrement__Clock__Anchor"] = anchor.ToString("O"),
             ["Recouvrement__Contact__ConsolidationDelay"] = "00:10:00",
-        });
+        };
+        foreach (var (key, value) in providers.Settings())
+        {
+            settings[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        await using var engine = await Engine.StartAsync(settings);
         using var api = engine.Client();
         await Put(api, "/api/v1/policy", new JsonObject { ["variants"] = new JsonArray([.. variants]) });
 
-        var types = new Dictionary<string, DebtorType>(StringComparer.Ordinal);
-        var amounts = new Dictionary<string, (string Case, decimal Amount)>(StringComparer.Ordinal);
-        for (var start = 1; start <= options.Debtors; start += 1_000)
-        {
-            var batch = new JsonArray();
-            for (var i = start; i < Math.Min(start + 1_000, options.Debtors + 1); i++)
-            {
-                var debtor = $"SIM-{i:D6}";
-                types[debtor] = population.TypeOf(options.Seed, i);
-                var amount = 15m + Math.Floor((decimal)Draw.Uniform(options.Seed, $"amount/{i}") * 6_500m) / 100m;
-                amounts[debtor] = ($"SIM-F{i:D6}", amount);
-                batch.Add(new JsonObject
-                {
-                    ["reference"] = $"SIM-F{i:D6}", ["amount"] = amount, ["issuedOn"] = DueOn.AddDays(-30).ToString("O"), ["dueOn"] = DueOn.ToString("O"),
-                    ["debtor"] = new JsonObject
-                    {
-                        ["reference"] = debtor, ["kind"] = "consumer", ["name"] = $"Débiteur {i}", ["email"] = $"sim{i}@example.org",
-                        ["phone"] = $"+336{i:D8}",
-                        ["address"] = new JsonObject { ["line1"] = $"{i % 200 + 1} rue de la Paix", ["postalCode"] = "75002", ["city"] = "Paris", ["country"] = "FR" },
-                    },
-                });
-            }
-
-            using var fed = await api.PostAsync("/api/v1/cases/batch", JsonContent.Create(batch));
-            var created = (await fed.Content.ReadFromJsonAsync<JsonNode>())!["created"]!.GetValue<int>();
-            if (created != batch.Count)
-            {
-                throw new InvalidOperationException($"{created} of {batch.Count} cases created: see {engine.SiloLog}");
-            }
-        }
+        var portfolio = new Portfolio(population, options.Seed, DueOn);
+        await portfolio.FeedAsync(api, options.Debtors);
 
         log.WriteLine($"  fed {options.Debtors:N0} debtors in {watch.Elapsed.TotalSeconds:0.0} s; the clock reaches day 0 in {(anchor - DateTimeOffset.UtcNow).TotalSeconds:0} s");
 
         var assignment = new Creditors.DunningPolicy([], 0m, [.. variants.Select(v => new Creditors.PolicyVariant(v["name"]!.GetValue<string>(), 1m, [], 0m))]);
-        using var debtors = new DebtorSide(engine, options.Seed, types, amounts, d => assignment.AssignVariant(d) ?? "");
+        using var debtors = new SimulatedDebtors(engine.Url, "demo", engine.Key, engine.Outbox, Path.Combine(engine.Outbox, "letters"), portfolio, providers,
+            d => assignment.AssignVariant(d) ?? "", Start);
         var end = Start.AddDays(options.Days + 1);
         var lastShown = TimeSpan.Zero;
         while (EngineNow() < end)
         {
-            await debtors.ReadNewMessagesAsync();
+            await debtors.ReadNewMessagesAsync(end);
             if (watch.Elapsed - lastShown > TimeSpan.FromSeconds(10))
             {
                 lastShown = watch.Elapsed;
@@ -107,12 +95,32 @@ public static class SimulateScenario
             await Task.Delay(100);
         }
 
+        // Every message sent before the end is read, however late the engine wrote it or its notification came: a
+        // listing checks, once the clock is well past the end.
+        while (EngineNow() < end.AddHours(12))
+        {
+            await Task.Delay(50);
+        }
+
+        await debtors.ReadNewMessagesAsync(end, list: true);
         await debtors.DrainAsync();
         var wall = watch.Elapsed.TotalSeconds;
         // The log serves an event once every transaction older than it has ended: read the report once it holds every
         // message the debtors read and every payment and dispute they made.
         var report = await SettledReportAsync(api, debtors);
-        var (curves, medians) = Curves(debtors.Payments, amounts.ToLookup(a => debtors.VariantOf(a.Key), a => a.Value.Amount), options.Days);
+        var points = await debtors.ContactPointsAsync();
+        // Other people's work on the machine moves every figure: the load it had during the run, and the baselines
+        // measured right after it, as the other scenarios do (none with --baseline-seconds 0).
+        var load = LoadAverage();
+        var baselines = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        if (options.BaselineSeconds > 0)
+        {
+            log.WriteLine("  baselines: pgbench, then a bare grain call loop…");
+            baselines[Baselines.PgBench] = await PgBenchBaseline.RunAsync(engine.ConnectionString, options.BaselineSeconds, 4);
+            baselines[Baselines.GrainCalls] = await GrainCallBaseline.RunAsync(TimeSpan.FromSeconds(options.BaselineSeconds), 4);
+        }
+
+        var (curves, medians) = Curves(debtors.Payments, portfolio.Cases.ToLookup(a => debtors.VariantOf(a.Key), a => a.Value.Amount), options.Days);
         var violations = Violations(debtors.Messages);
         var figures = report["variants"]!.AsArray().Where(v => v!["variant"] is not null).Select(v =>
         {
@@ -126,13 +134,18 @@ public static class SimulateScenario
         }).ToList();
 
         return new Result(options.Seed, options.Debtors, options.Days, options.Speed,
-            types.Values.GroupBy(t => t.Name).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
+            portfolio.Types.Values.GroupBy(t => t.Name).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
             new SortedDictionary<string, int>(debtors.Answers.ToDictionary(a => a.Key.ToString().ToLowerInvariant(), a => a.Value)),
             new SortedDictionary<string, int>(debtors.Outcomes, StringComparer.Ordinal),
-            figures, wall, (double)options.Debtors * options.Days / wall);
+            new ContactPointFigures(points.Bounced, points.EmailDisabled, points.Invalid, points.SmsDisabled, points.Stopped, points.SmsOptedOut),
+            figures, wall, (double)options.Debtors * options.Days / wall, debtors.Listings, debtors.MissedByNotifications, baselines, load);
     }
 
-    private static async Task<JsonNode> SettledReportAsync(HttpClient api, DebtorSide debtors)
+    /// <summary>The machine's load over the last 15 minutes (<c>/proc/loadavg</c>), or -1 where there is none.</summary>
+    private static double LoadAverage() =>
+        File.Exists("/proc/loadavg") && double.TryParse(File.ReadAllText("/proc/loadavg").Split(' ')[2], NumberStyles.Float, CultureInfo.InvariantCulture, out var load) ? load : -1;
+
+    private static async Task<JsonNode> SettledReportAsync(HttpClient api, SimulatedDebtors debtors)
     {
         var sent = debtors.Messages.Count;
         var paid = debtors.Outcomes.Where(o => o.Key is "paid" or "transfer").Sum(o => o.Value);
@@ -235,159 +248,5 @@ public static class SimulateScenario
         }
 
         return found;
-    }
-
-    /// <summary>A message a simulated debtor read: whose, which variant, by which channel, sent when (engine time).</summary>
-    public sealed record Seen(string Debtor, string Variant, string Channel, DateTimeOffset At);
-
-    /// <summary>
-    /// The debtors: they read each new message in the outbox (e-mails, SMS) and the letters folder, and answer as the
-    /// population says, through the debtor page their link opens and the sandbox checkout; a debtor with a letter only
-    /// pays by bank transfer, which the creditor records.
-    /// </summary>
-    private sealed class DebtorSide(
-        Engine engine, int seed, Dictionary<string, DebtorType> types, Dictionary<string, (string Case, decimal Amount)> cases, Func<string, string> variantOf) : IDisposable
-    {
-        private readonly HashSet<string> _read = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, int> _count = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, string> _links = new(StringComparer.Ordinal);
-        private readonly HashSet<string> _done = new(StringComparer.Ordinal);
-        private readonly List<Task> _acting = [];
-        private readonly SemaphoreSlim _concurrency = new(16);
-        private readonly HttpClient _pages = new(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = engine.Url, Timeout = TimeSpan.FromMinutes(2) };
-        private readonly HttpClient _creditor = engine.Client();
-
-        public List<Seen> Messages { get; } = [];
-
-        public ConcurrentDictionary<Answer, int> Answers { get; } = new();
-
-        /// <summary>The payments made: the debtor's variant, the engine day of the message answered, the amount.</summary>
-        public ConcurrentBag<(string Variant, int Day, decimal Amount)> Payments { get; } = [];
-
-        public string VariantOf(string debtor) => variantOf(debtor);
-
-        /// <summary>What became of the answers' requests: <c>paid</c>, <c>disputed</c>, <c>transfer</c>, or the step and status that failed.</summary>
-        public ConcurrentDictionary<string, int> Outcomes { get; } = new(StringComparer.Ordinal);
-
-        private void Outcome(string what) => Outcomes.AddOrUpdate(what, 1, (_, n) => n + 1);
-
-        public async Task ReadNewMessagesAsync()
-        {
-            var files = Directory.Exists(engine.Outbox) ? Directory.GetFiles(engine.Outbox, "msg_*.json") : [];
-            var letters = Path.Combine(engine.Outbox, "letters");
-            var manifests = Directory.Exists(letters) ? Directory.GetFiles(letters, "msg_*.json", SearchOption.AllDirectories) : [];
-            var fresh = new List<(DateTimeOffset At, string Debtor, string Channel, string Kind, int Stage, string? Link)>();
-            foreach (var file in files.Concat(manifests).Where(f => !_read.Contains(f)))
-            {
-                JsonNode? message;
-                try
-                {
-                    message = JsonNode.Parse(await File.ReadAllTextAsync(file));
-                }
-                catch (Exception e) when (e is IOException or JsonException)
-                {
-                    continue; // being written: read it next time
-                }
-
-                _read.Add(file);
-                var isLetter = message!["paymentLink"] is null;
-                var stage = isLetter ? 0 : message["cases"]!.AsArray().Max(c => c!["stage"]!.GetValue<int>());
-                fresh.Add((message["createdAt"]!.GetValue<DateTimeOffset>(), message["debtorReference"]!.GetValue<string>(),
-                    isLetter ? "letter" : message["channel"]!.GetValue<string>(), message["kind"]!.GetValue<string>(), stage,
-                    isLetter ? null : message["paymentLink"]!.GetValue<string>()));
-            }
-
-            // In the order they were sent, so that each debtor's answers are drawn in the same order on every run.
-            foreach (var m in fresh.OrderBy(m => m.At).ThenBy(m => m.Debtor, StringComparer.Ordinal).ThenBy(m => m.Channel, StringComparer.Ordinal))
-            {
-                if (!types.TryGetValue(m.Debtor, out var type))
-                {
-                    continue;
-                }
-
-                if (m.Link is { } link)
-                {
-                    _links[m.Debtor] = new Uri(link).AbsolutePath;
-                }
-
-                var nth = _count.GetValueOrDefault(m.Debtor);
-                _count[m.Debtor] = nth + 1;
-                Messages.Add(new Seen(m.Debtor, variantOf(m.Debtor), m.Channel, m.At));
-                var answer = _done.Contains(m.Debtor) ? Answer.Nothing : Population.AnswerTo(seed, m.Debtor, nth, type, new Received(m.Kind, m.Channel, m.Stage == 0 ? nth + 1 : m.Stage));
-                Answers.AddOrUpdate(answer, 1, (_, n) => n + 1);
-                if (answer is Answer.Pay or Answer.Dispute)
-                {
-                    _done.Add(m.Debtor);
-                    _acting.Add(ActAsync(m.Debtor, answer, (int)Math.Floor((m.At - Start).TotalDays)));
-                }
-            }
-
-            _acting.RemoveAll(t => t.IsCompletedSuccessfully);
-            if (_acting.FirstOrDefault(t => t.IsFaulted) is { } failed)
-            {
-                await failed;
-            }
-        }
-
-        public Task DrainAsync() => Task.WhenAll(_acting);
-
-        public void Dispose()
-        {
-            _concurrency.Dispose();
-            _pages.Dispose();
-            _creditor.Dispose();
-        }
-
-        private async Task ActAsync(string debtor, Answer answer, int day)
-        {
-            await _concurrency.WaitAsync();
-            try
-            {
-                var (reference, amount) = cases[debtor];
-                if (!_links.TryGetValue(debtor, out var page))
-                {
-                    // A letter, and no e-mail nor SMS before it: the debtor pays by transfer (and disputes by post, not simulated).
-                    if (answer == Answer.Pay)
-                    {
-                        using var transfer = await _creditor.PostAsJsonAsync($"/api/v1/cases/{reference}/payments", new { amount, reference = $"VIR-{reference}" });
-                        Outcome(transfer.IsSuccessStatusCode ? "transfer" : $"transfer {(int)transfer.StatusCode}");
-                        if (transfer.IsSuccessStatusCode)
-                        {
-                            Payments.Add((variantOf(debtor), day, amount));
-                        }
-                    }
-
-                    return;
-                }
-
-                if (answer == Answer.Dispute)
-                {
-                    using var disputed = await _pages.PostAsync(page + "/dispute", new FormUrlEncodedContent([new("case", reference), new("reason", "not_mine")]));
-                    Outcome(disputed.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.Found ? "disputed" : $"dispute {(int)disputed.StatusCode}");
-                    return;
-                }
-
-                using var pay = await _pages.PostAsync(page + "/pay", new FormUrlEncodedContent([new("case", "all")]));
-                if (pay.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.Found && pay.Headers.Location is { } checkout
-                    && checkout.OriginalString.Contains("/sandbox/checkout/", StringComparison.Ordinal))
-                {
-                    var path = checkout.IsAbsoluteUri ? checkout.AbsolutePath : checkout.OriginalString;
-                    using var paid = await _pages.PostAsync(path + "/pay", new FormUrlEncodedContent([new("card", "4242 4242 4242 4242")]));
-                    Outcome(paid.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.Found ? "paid" : $"checkout {(int)paid.StatusCode}");
-                    if (paid.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.Found)
-                    {
-                        Payments.Add((variantOf(debtor), day, amount));
-                    }
-                }
-                else
-                {
-                    Outcome($"pay {(int)pay.StatusCode} {pay.Headers.Location?.Query}");
-                }
-            }
-            finally
-            {
-                _concurrency.Release();
-            }
-        }
     }
 }

@@ -31,7 +31,14 @@ public static class SimulationOutput
 
         Console.WriteLine($"  answers   {string.Join(", ", result.Answers.Select(a => $"{a.Key} {a.Value}"))}");
         Console.WriteLine($"  requests  {string.Join(", ", result.Requests.Select(a => $"{a.Key} {a.Value}"))}");
-        Console.WriteLine($"  speed     {result.CaseDaysPerSecond:N0} simulated case-days per second ({result.WallSeconds:0} s)");
+        var points = result.ContactPoints;
+        Console.WriteLine($"  feedback  e-mail bounced {points.Bounced} (disabled {points.EmailDisabled}), number invalid {points.InvalidNumbers} (disabled {points.SmsDisabled}), STOP {points.Stopped} (opted out {points.SmsOptedOut})");
+        Console.WriteLine($"  speed     {result.CaseDaysPerSecond:N0} simulated case-days per second ({result.WallSeconds:0} s; outbox listed {result.OutboxListings} time(s), {result.MissedByNotifications} file(s) its notifications missed; load average over 15 min {result.LoadAverage:0.00} on {Environment.ProcessorCount} cores)");
+        foreach (var (name, value) in result.Baselines)
+        {
+            Console.WriteLine($"  baseline  {name} {value:N0}");
+        }
+
         Console.WriteLine($"  output    {folder}");
         return result.Variants.Sum(v => v.WindowViolations + v.GapViolations + v.CapViolations) == 0 ? 0 : 1;
     }

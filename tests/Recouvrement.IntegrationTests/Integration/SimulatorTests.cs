@@ -17,7 +17,7 @@ public sealed class SimulatorTests
         var program = Path.Combine(Root, "loadtests", "bin", "Release", "net10.0", "Recouvrement.LoadTests.dll");
         Assert.True(File.Exists(program), $"build the solution first: {program} is missing");
         var policies = new[] { "default", "no-reminders", "more-contacts" }.SelectMany(p => new[] { "--policy", Path.Combine(Root, "loadtests", "simulation", p + ".json") });
-        var start = new ProcessStartInfo("dotnet", [program, "simulate", "--debtors", "90", "--days", "30", "--seed", "11", "--speed", "64800", "--output", output, .. policies])
+        var start = new ProcessStartInfo("dotnet", [program, "simulate", "--debtors", "90", "--days", "30", "--seed", "11", "--speed", "64800", "--baseline-seconds", "0", "--output", output, .. policies])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -32,6 +32,25 @@ public sealed class SimulatorTests
         return JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(output, "simulation.json")))!;
     }
 
+    /// <summary>
+    /// The behaviours that go through provider webhooks and plans: every moved debtor the providers reported shows its
+    /// e-mail disabled and its number disabled, every STOP shows SMS opted out, and plans were asked and instalments paid.
+    /// </summary>
+    private static void AssertFeedbackAndPlans(JsonNode simulation)
+    {
+        var points = simulation["contactPoints"]!;
+        int Figure(string name) => points[name]!.GetValue<int>();
+        Assert.True(Figure("bounced") > 0, $"no moved debtor's e-mail bounced: {points}");
+        Assert.Equal(Figure("bounced"), Figure("emailDisabled"));
+        Assert.True(Figure("invalidNumbers") > 0, $"no moved debtor's number was reported invalid: {points}");
+        Assert.Equal(Figure("invalidNumbers"), Figure("smsDisabled"));
+        Assert.True(Figure("stopped") > 0, $"nobody replied STOP: {points}");
+        Assert.Equal(Figure("stopped"), Figure("smsOptedOut"));
+        var requests = simulation["requests"]!.AsObject();
+        Assert.True(requests["plan"]?.GetValue<int>() > 0, $"no plan agreed on the debtor page: {requests}");
+        Assert.True(requests["instalment"]?.GetValue<int>() > 0, $"no instalment paid: {requests}");
+    }
+
     [Fact]
     public async Task The_same_seed_gives_the_same_figures_and_reminders_recover_more_and_more_contacts_cost_more_within_the_rules()
     {
@@ -41,6 +60,8 @@ public sealed class SimulatorTests
         {
             var a = await Simulate(first);
             var b = await Simulate(second);
+            AssertFeedbackAndPlans(a);
+            AssertFeedbackAndPlans(b);
 
             Assert.Equal(a["population"]!.ToJsonString(), b["population"]!.ToJsonString());
             Assert.Equal(a["answers"]!.ToJsonString(), b["answers"]!.ToJsonString());
@@ -59,6 +80,7 @@ public sealed class SimulatorTests
             Assert.Equal(31, curve.Count);
             Assert.Equal(curve.Order(), curve); // a share recovered never goes down
             Assert.Equal(Rate("default"), curve[^1]);
+            Assert.Equal(a["contactPoints"]!.ToJsonString(), b["contactPoints"]!.ToJsonString());
         }
         finally
         {
