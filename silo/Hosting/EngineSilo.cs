@@ -17,8 +17,8 @@ public static class EngineSilo
     public static ISiloBuilder ConfigureEngine(this ISiloBuilder silo, IConfiguration configuration)
     {
         var options = configuration.GetSection("Recouvrement:Cluster").Get<SiloOptions>() ?? new SiloOptions();
-        var connectionString = Api.Hosting.EngineDatabase.ConnectionString(configuration);
-        if (connectionString is null)
+        var durable = IsDurable(configuration);
+        if (!durable)
         {
             silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
             silo.UseInMemoryReminderService();
@@ -31,18 +31,19 @@ public static class EngineSilo
                 o.ServiceId = options.ServiceId;
             });
             silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedAddress), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
-            silo.UseAdoNetClustering(o =>
+            // Orleans' providers open their connections from the process's one data source (EngineDatabase), not from the string.
+            silo.UseAdoNetClustering(options => options.Configure<NpgsqlDataSource>((o, database) =>
             {
-                o.Invariant = "Npgsql";
-                o.ConnectionString = connectionString;
-            });
+                o.Invariant = EngineDatabase.Invariant;
+                o.DataSource = database;
+            }));
             var writes = configuration.GetSection("Recouvrement:Storage").Get<Storage.StorageWriteOptions>() ?? new Storage.StorageWriteOptions();
             var adoNetName = writes.GroupCommit ? Storage.GroupCommitGrainStorage.InnerName : StorageNames.Default;
-            silo.AddAdoNetGrainStorage(adoNetName, o =>
+            silo.AddAdoNetGrainStorage(adoNetName, options => options.Configure<NpgsqlDataSource>((o, database) =>
             {
-                o.Invariant = "Npgsql";
-                o.ConnectionString = connectionString;
-            });
+                o.Invariant = EngineDatabase.Invariant;
+                o.DataSource = database;
+            }));
             if (writes.GroupCommit)
             {
                 // Grains read and write through the group commit, which clears (and reads, with GroupReads off) through the ADO.NET provider.
@@ -55,11 +56,11 @@ public static class EngineSilo
                     sp.GetRequiredService<ILogger<Storage.GroupCommitGrainStorage>>(),
                     sp.GetRequiredService<Orleans.Serialization.Serializer>()));
             }
-            silo.UseAdoNetReminderService(o =>
+            silo.UseAdoNetReminderService(options => options.Configure<NpgsqlDataSource>((o, database) =>
             {
-                o.Invariant = "Npgsql";
-                o.ConnectionString = connectionString;
-            });
+                o.Invariant = EngineDatabase.Invariant;
+                o.DataSource = database;
+            }));
             if (writes.GroupCommit)
             {
                 // Reminder writes and single-reminder reads are grouped too; range reads stay with the ADO.NET reminder table.
@@ -96,7 +97,7 @@ public static class EngineSilo
         // Grain state is stored in Orleans' compact binary format, versioned by the [Id] of each field.
         silo.Services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
         silo.Services.AddRecouvrementEngine(configuration);
-        silo.AddReadSide(configuration, durable: connectionString is not null);
+        silo.AddReadSide(configuration, durable);
         var reminders = configuration.GetSection("Recouvrement:Reminders").Get<ReminderTiming>() ?? new ReminderTiming();
         silo.Services.Configure<ReminderOptions>(o =>
         {

@@ -2,6 +2,7 @@ using Npgsql;
 using Orleans.Configuration;
 using Orleans.Storage;
 using Orleans.Streams;
+using Recouvrement.Api.Hosting;
 using Recouvrement.Api.ReadSide;
 using Recouvrement.Events;
 using Recouvrement.Silo.Events;
@@ -78,7 +79,7 @@ public static class ReadSideHosting
         {
             stream.ConfigureAdoNet(o => o.Configure<NpgsqlDataSource>((adoNet, database) =>
             {
-                adoNet.Invariant = "Npgsql";
+                adoNet.Invariant = EngineDatabase.Invariant;
                 adoNet.DataSource = database;
                 adoNet.MaxAttempts = options.MaxAttempts;
                 adoNet.VisibilityTimeout = options.VisibilityTimeout;
