@@ -16,7 +16,16 @@ public static class EngineSilo
 
     public static ISiloBuilder ConfigureEngine(this ISiloBuilder silo, IConfiguration configuration)
     {
-        var options = configuration.GetSection("Recouvrement:Cluster").Get<SiloOptions>() ?? new SiloOptions();
+        // Read now, to choose the providers and ports; a bad value stops the start with its key named.
+        var options = ValidatedOptions.Read<SiloOptions>(configuration, SiloOptions.Section);
+        var writes = ValidatedOptions.Read<Storage.StorageWriteOptions>(configuration, Storage.StorageWriteOptions.Section);
+        var reminders = ValidatedOptions.Read<ReminderTiming>(configuration, ReminderTiming.Section);
+        var clock = ValidatedOptions.Read<ClockOptions>(configuration, ClockOptions.Section);
+        silo.Services.AddValidatedOptions<SiloOptions>(SiloOptions.Section);
+        silo.Services.AddValidatedOptions<Storage.StorageWriteOptions>(Storage.StorageWriteOptions.Section);
+        silo.Services.AddValidatedOptions<Storage.CensusOptions>(Storage.CensusOptions.Section);
+        silo.Services.AddValidatedOptions<ReminderTiming>(ReminderTiming.Section);
+        silo.Services.AddValidatedOptions<ClockOptions>(ClockOptions.Section);
         var durable = IsDurable(configuration);
         if (!durable)
         {
@@ -37,7 +46,6 @@ public static class EngineSilo
                 o.Invariant = EngineDatabase.Invariant;
                 o.DataSource = database;
             }));
-            var writes = configuration.GetSection("Recouvrement:Storage").Get<Storage.StorageWriteOptions>() ?? new Storage.StorageWriteOptions();
             var adoNetName = writes.GroupCommit ? Storage.GroupCommitGrainStorage.InnerName : StorageNames.Default;
             silo.AddAdoNetGrainStorage(adoNetName, options => options.Configure<NpgsqlDataSource>((o, database) =>
             {
@@ -74,11 +82,10 @@ public static class EngineSilo
                     sp.GetRequiredService<ILogger<Storage.GroupCommitReminderTable>>()));
 
                 // The count of cases by status reads the label the group commit writes beside each case's state.
-                var census = configuration.GetSection("Recouvrement:Metrics").Get<Storage.CensusOptions>() ?? new Storage.CensusOptions();
                 silo.Services.AddHostedService(sp => new Storage.CaseCensus(
                     sp.GetRequiredService<NpgsqlDataSource>(),
                     sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
-                    census,
+                    sp.GetRequiredService<IOptions<Storage.CensusOptions>>().Value,
                     sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
                     sp.GetRequiredService<ILogger<Storage.CaseCensus>>()));
             }
@@ -98,13 +105,12 @@ public static class EngineSilo
         silo.Services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
         silo.Services.AddRecouvrementEngine(configuration);
         silo.AddReadSide(configuration, durable);
-        var reminders = configuration.GetSection("Recouvrement:Reminders").Get<ReminderTiming>() ?? new ReminderTiming();
         silo.Services.Configure<ReminderOptions>(o =>
         {
             o.RefreshReminderListPeriod = reminders.RefreshPeriod ?? o.RefreshReminderListPeriod;
             o.ReminderLoadingWindow = reminders.LoadingWindow ?? (reminders.RefreshPeriod is { } refresh ? refresh * 2 : o.ReminderLoadingWindow);
         });
-        silo.UseEngineClock(configuration.GetSection("Recouvrement:Clock").Get<ClockOptions>() ?? new ClockOptions(), reminders);
+        silo.UseEngineClock(clock, reminders);
         return silo;
     }
 

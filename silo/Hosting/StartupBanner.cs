@@ -11,19 +11,6 @@ using Recouvrement.Messaging;
 
 namespace Recouvrement.Silo.Hosting;
 
-/// <summary>The demo creditor: made at start-up in the embedded default, or whenever <c>Recouvrement:Demo:ApiKey</c> is set.</summary>
-public sealed class DemoOptions
-{
-    /// <summary>The demo creditor's API key. Default: a new random key, printed at start-up.</summary>
-    public string? ApiKey { get; set; }
-
-    /// <summary>The demo creditor's id. Default: <c>demo</c>.</summary>
-    public string CreditorId { get; set; } = "demo";
-
-    /// <summary>The demo creditor's name, as messages show it. Default: <c>Laboratoire Démo</c>.</summary>
-    public string Name { get; set; } = "Laboratoire Démo";
-}
-
 /// <summary>
 /// Onboards the demo creditor when asked, then, once everything has started, prints what a person needs to begin:
 /// the address, the keys, where messages go, whether anything is durable, the dashboard, and what is missing.
@@ -113,7 +100,7 @@ public sealed partial class StartupBanner(
 
         if (services.GetKeyedService<TimeProvider>(EngineClock.Key) is ScaledTimeProvider clock)
         {
-            var speed = configuration.GetSection("Recouvrement:Clock").Get<ClockOptions>()?.Speed ?? 1;
+            var speed = Recouvrement.Hosting.ValidatedOptions.Read<ClockOptions>(configuration, ClockOptions.Section).Speed;
             // In Paris time, as send windows are.
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"  Engine clock: {speed:0.###} times real time, now {ParisTime.ToParis(clock.GetUtcNow()):dddd yyyy-MM-dd HH:mm} in Paris (Recouvrement:Clock)"));
         }
