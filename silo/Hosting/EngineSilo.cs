@@ -21,11 +21,11 @@ public static class EngineSilo
         var writes = ValidatedOptions.Read<Storage.StorageWriteOptions>(configuration, Storage.StorageWriteOptions.Section);
         var reminders = ValidatedOptions.Read<ReminderTiming>(configuration, ReminderTiming.Section);
         var clock = ValidatedOptions.Read<ClockOptions>(configuration, ClockOptions.Section);
-        silo.Services.AddValidatedOptions<SiloOptions>(SiloOptions.Section);
-        silo.Services.AddValidatedOptions<Storage.StorageWriteOptions>(Storage.StorageWriteOptions.Section);
-        silo.Services.AddValidatedOptions<Storage.CensusOptions>(Storage.CensusOptions.Section);
-        silo.Services.AddValidatedOptions<ReminderTiming>(ReminderTiming.Section);
-        silo.Services.AddValidatedOptions<ClockOptions>(ClockOptions.Section);
+        silo.Services.AddValidatedOptions<SiloOptions>(configuration, SiloOptions.Section);
+        silo.Services.AddValidatedOptions<Storage.StorageWriteOptions>(configuration, Storage.StorageWriteOptions.Section);
+        silo.Services.AddValidatedOptions<Storage.CensusOptions>(configuration, Storage.CensusOptions.Section);
+        silo.Services.AddValidatedOptions<ReminderTiming>(configuration, ReminderTiming.Section);
+        silo.Services.AddValidatedOptions<ClockOptions>(configuration, ClockOptions.Section);
         var durable = IsDurable(configuration);
         if (!durable)
         {

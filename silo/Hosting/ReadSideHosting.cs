@@ -20,7 +20,7 @@ public static class ReadSideHosting
     public static ISiloBuilder AddReadSide(this ISiloBuilder silo, IConfiguration configuration, bool durable)
     {
         var services = silo.Services;
-        services.AddValidatedOptions<EventRelayOptions>(EventRelayOptions.Section);
+        services.AddValidatedOptions<EventRelayOptions>(configuration, EventRelayOptions.Section);
         var relay = ValidatedOptions.Read<EventRelayOptions>(configuration, EventRelayOptions.Section);
         if (durable)
         {
@@ -46,7 +46,7 @@ public static class ReadSideHosting
             services.AddSingleton<IEventCursorStore, MemoryEventCursorStore>();
         }
 
-        services.AddValidatedOptions<EventStreamOptions>(EventStreamOptions.Section);
+        services.AddValidatedOptions<EventStreamOptions>(configuration, EventStreamOptions.Section);
         if (durable)
         {
             silo.AddDurableEventStream(ValidatedOptions.Read<EventStreamOptions>(configuration, EventStreamOptions.Section));
