@@ -1,10 +1,15 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
+using Recouvrement.Hosting;
 
 namespace Recouvrement.Api.Access;
 
 /// <summary>The operator key of the admin endpoints and the dashboard. Bound from <c>Recouvrement</c> (<c>Recouvrement:OperatorKey</c>).</summary>
-public sealed class OperatorKeyOptions
+public sealed class OperatorKeyOptions : IValidatableObject
 {
+    /// <summary>The operator key sits directly under <c>Recouvrement</c>.</summary>
+    public const string Section = "Recouvrement";
+
     /// <summary>The least length of a configured operator key: it opens every creditor's administration.</summary>
     public const int MinimumLength = 32;
 
@@ -16,8 +21,15 @@ public sealed class OperatorKeyOptions
 
     /// <summary>Stops the start of the process when the configured operator key is too short.</summary>
     public static OptionsBuilder<OperatorKeyOptions> Require(IServiceCollection services) =>
-        services.AddOptions<OperatorKeyOptions>().BindConfiguration("Recouvrement")
-            .Validate(o => string.IsNullOrEmpty(o.OperatorKey) || o.OperatorKey.Length >= MinimumLength,
-                $"Recouvrement:OperatorKey is shorter than {MinimumLength} characters: set a long random key (e.g. openssl rand -hex 32), or none to disable the admin endpoints")
-            .ValidateOnStart();
+        services.AddValidatedOptions<OperatorKeyOptions>(Section);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!string.IsNullOrEmpty(OperatorKey) && OperatorKey.Length < MinimumLength)
+        {
+            yield return new ValidationResult(
+                $"{Section}:{nameof(OperatorKey)} is shorter than {MinimumLength} characters: set a long random key (e.g. openssl rand -hex 32), or none to disable the admin endpoints",
+                [nameof(OperatorKey)]);
+        }
+    }
 }

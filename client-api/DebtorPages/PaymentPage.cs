@@ -8,16 +8,6 @@ using static Recouvrement.Api.DebtorPages.Html;
 
 namespace Recouvrement.Api.DebtorPages;
 
-/// <summary>The agency named on the debtor page, from <c>Recouvrement:Agency</c> (the keys the letters use).</summary>
-public sealed class AgencyInfo
-{
-    public string Name { get; set; } = "Recouvrement";
-
-    public string Address { get; set; } = "adresse à configurer (Recouvrement:Agency:Address)";
-
-    public string? Contact { get; set; }
-}
-
 /// <summary>
 /// The debtor's page behind <c>/p/{token}</c>: their open cases with the R124-4 information, and what they can do —
 /// pay by card, ask for a payment plan, dispute, correct their details. The signed token is the only key and names

@@ -21,6 +21,7 @@ using Recouvrement.Api.ReadSide;
 using Recouvrement.Api.Reports;
 using Recouvrement.Api.Settings;
 using Recouvrement.Api.Webhooks;
+using Recouvrement.Hosting;
 
 namespace Recouvrement.Api;
 
@@ -57,22 +58,26 @@ public static class ApiHosting
         // registers its own before the API is added; the API tier alone runs on real time.
         services.TryAddKeyedSingleton(EngineClock.Key, TimeProvider.System);
         OperatorKeyOptions.Require(services);
-        services.AddOptions<ApiKeyOptions>().BindConfiguration("Recouvrement:ApiKeys");
+        services.AddValidatedOptions<ApiKeyOptions>(ApiKeyOptions.Section);
         services.AddSingleton<ApiKeyDirectory>();
         services.AddHostedService(sp => sp.GetRequiredService<ApiKeyDirectory>());
         services.AddSingleton<ApiKeyUsage>();
         services.AddHostedService(sp => sp.GetRequiredService<ApiKeyUsage>());
         services.AddRecouvrementRateLimits();
-        services.AddOptions<TwilioWebhookOptions>().BindConfiguration("Recouvrement:Channels:Twilio");
-        services.AddOptions<SendGridWebhookOptions>().BindConfiguration("Recouvrement:Channels:SendGrid");
-        services.AddOptions<LetterFolderOptions>().BindConfiguration("Recouvrement:Channels:Letters");
-        services.AddOptions<AgencyInfo>().BindConfiguration("Recouvrement:Agency");
-        services.AddOptions<StripeOptions>().BindConfiguration("Recouvrement:Payments:Stripe");
+        services.AddValidatedOptions<TwilioWebhookOptions>(TwilioWebhookOptions.Section);
+        services.AddValidatedOptions<SendGridWebhookOptions>(SendGridWebhookOptions.Section);
+        services.AddValidatedOptions<LetterFolderOptions>(LetterFolderOptions.Section);
+        services.AddValidatedOptions<AgencyInfo>(AgencyInfo.Section);
+        services.AddValidatedOptions<StripeOptions>(StripeOptions.Section);
         Recouvrement.Webhooks.CreditorWebhookOptions.Register(services);
-        services.AddOptions<Recouvrement.Payments.PaymentLinkOptions>().BindConfiguration("Recouvrement:PaymentLinks");
+        services.AddValidatedOptions<Recouvrement.Payments.PaymentLinkOptions>(Recouvrement.Payments.PaymentLinkOptions.Section);
         services.TryAddSingleton<Recouvrement.Payments.PaymentLinks>();
         services.AddSingleton<SandboxPaymentProvider>();
-        services.AddSingleton<StripePaymentProvider>();
+        // Kept by the singleton payment provider: its handler is never rotated, and its pool renews connections itself.
+        services.AddHttpClient<StripePaymentProvider>((sp, http) => http.Timeout = sp.GetRequiredService<IOptions<StripeOptions>>().Value.Timeout)
+            .UseSocketsHttpHandler((handler, _) => handler.PooledConnectionLifetime = TimeSpan.FromMinutes(5))
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers();
         services.AddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<IOptions<StripeOptions>>().Value.Enabled
             ? sp.GetRequiredService<StripePaymentProvider>()
             : sp.GetRequiredService<SandboxPaymentProvider>());

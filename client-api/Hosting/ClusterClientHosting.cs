@@ -7,9 +7,13 @@ public static class ClusterClientHosting
 {
     public static WebApplicationBuilder AddRecouvrementClusterClient(this WebApplicationBuilder builder)
     {
-        var connectionString = EngineDatabase.ConnectionString(builder.Configuration)
-            ?? throw new InvalidOperationException(
+        if (!EngineDatabase.IsConfigured(builder.Configuration))
+        {
+            throw new InvalidOperationException(
                 "The API process alone needs ConnectionStrings:Recouvrement (env ConnectionStrings__Recouvrement) to find the silos.");
+        }
+
+        builder.Services.AddEngineDatabase(builder.Configuration);
         builder.UseOrleansClient(client =>
         {
             client.Services.AddEngineExceptions();
@@ -18,11 +22,12 @@ public static class ClusterClientHosting
                 options.ClusterId = builder.Configuration["Recouvrement:Cluster:ClusterId"] ?? "recouvrement";
                 options.ServiceId = builder.Configuration["Recouvrement:Cluster:ServiceId"] ?? "recouvrement";
             });
-            client.UseAdoNetClustering(options =>
+            // The membership table is read through the process's one data source, as the read side's queries are.
+            client.UseAdoNetClustering(options => options.Configure<Npgsql.NpgsqlDataSource>((o, database) =>
             {
-                options.Invariant = "Npgsql";
-                options.ConnectionString = connectionString;
-            });
+                o.Invariant = EngineDatabase.Invariant;
+                o.DataSource = database;
+            }));
             if (ClusterTls.FromConfiguration(builder.Configuration, ClusterTlsRole.Client, TimeProvider.System) is { } tls)
             {
                 // The gateway asks for our certificate; we accept the silo's only if the cluster's CA issued it.

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
@@ -5,10 +6,14 @@ namespace Recouvrement.Api.Hosting;
 
 /// <summary>
 /// The engine's PostgreSQL: <c>ConnectionStrings:Recouvrement</c>, given the engine's defaults, and one
-/// <see cref="NpgsqlDataSource"/> (one pool) for every component of the process that talks to it directly.
+/// <see cref="NpgsqlDataSource"/> (one pool) for every component of the process that talks to it: Orleans' ADO.NET
+/// clustering, grain storage and reminders (through their <c>DataSource</c> option), and the engine's own tables.
 /// </summary>
 public static class EngineDatabase
 {
+    /// <summary>The ADO.NET invariant name Orleans' providers know PostgreSQL by.</summary>
+    public const string Invariant = "Npgsql";
+
     /// <summary>
     /// How long opening a connection may take unless the connection string says otherwise (Npgsql's own default is
     /// 15 s): a database that is down makes a request fail with 503 within a few seconds instead of hanging.
@@ -37,12 +42,12 @@ public static class EngineDatabase
         return builder.ConnectionString;
     }
 
-    /// <summary>Registers the one data source of the process, when a database is configured.</summary>
+    /// <summary>Registers the one data source of the process, when a database is configured; a second call adds nothing.</summary>
     public static IServiceCollection AddEngineDatabase(this IServiceCollection services, IConfiguration configuration)
     {
         if (ConnectionString(configuration) is { } connectionString)
         {
-            services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+            services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         }
 
         return services;

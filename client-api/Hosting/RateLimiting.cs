@@ -3,6 +3,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Recouvrement.Api.Access;
 using Recouvrement.Api.DebtorPages;
+using Recouvrement.Hosting;
 
 namespace Recouvrement.Api.Hosting;
 
@@ -11,10 +12,7 @@ public static class RateLimiting
 {
     public static IServiceCollection AddRecouvrementRateLimits(this IServiceCollection services)
     {
-        services.AddOptions<RateLimitOptions>().BindConfiguration("Recouvrement:RateLimits")
-            .Validate(o => o.FailedAuthentications > 0 && o.DebtorFormPosts > 0 && o.FailedAuthenticationWindow > TimeSpan.Zero && o.DebtorFormWindow > TimeSpan.Zero,
-                "Recouvrement:RateLimits: every limit and window must be positive")
-            .ValidateOnStart();
+        services.AddValidatedOptions<RateLimitOptions>(RateLimitOptions.Section);
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

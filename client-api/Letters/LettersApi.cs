@@ -7,17 +7,6 @@ using Recouvrement.Messaging;
 
 namespace Recouvrement.Api.Letters;
 
-/// <summary>Where letters are read from, from <c>Recouvrement:Channels:Letters</c> (the folder the silos write).</summary>
-public sealed class LetterFolderOptions
-{
-    public string Path { get; set; } = System.IO.Path.Combine("outbox", "letters");
-
-    /// <summary>The letters' TrueType font, which commission statements print with too; default: DejaVu Sans where Debian installs it.</summary>
-    public string? FontPath { get; set; }
-
-    public string? BoldFontPath { get; set; }
-}
-
 /// <summary>A letter as the API lists it.</summary>
 public sealed record LetterSummary(
     string Id, string Reference, string DebtorReference, string Kind, DateTimeOffset CreatedAt, IReadOnlyList<string> Cases, string Pdf);

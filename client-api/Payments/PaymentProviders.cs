@@ -7,23 +7,6 @@ using Stripe.Checkout;
 
 namespace Recouvrement.Api.Payments;
 
-/// <summary>Card payments through Stripe Checkout. Bound from <c>Recouvrement:Payments:Stripe</c>; used when <see cref="SecretKey"/> is set.</summary>
-public sealed class StripeOptions
-{
-    public string? SecretKey { get; set; }
-
-    /// <summary>Stripe's API address; tests and proxies point it elsewhere.</summary>
-    public string ApiBase { get; set; } = "https://api.stripe.com";
-
-    /// <summary>The endpoint's signing secret (<c>whsec_…</c>) that <c>Stripe-Signature</c> is checked with.</summary>
-    public string? WebhookSecret { get; set; }
-
-    /// <summary>How old a signed event may be. Default: 5 minutes, as Stripe's own libraries.</summary>
-    public TimeSpan WebhookTolerance { get; set; } = TimeSpan.FromMinutes(5);
-
-    public bool Enabled => !string.IsNullOrWhiteSpace(SecretKey);
-}
-
 /// <summary>What the debtor is about to pay, and where to send them back.</summary>
 public sealed record CheckoutRequest(string DebtorKey, IReadOnlyList<CheckoutItem> Items, string Currency, string ReturnUrl, string CancelUrl);
 
@@ -47,13 +30,19 @@ public sealed class SandboxPaymentProvider(IGrainFactory grains, TimeProvider ti
     }
 }
 
-/// <summary>Stripe Checkout through Stripe.net: one line per case; the cases travel in the session's metadata.</summary>
-public sealed class StripePaymentProvider(IOptions<StripeOptions> options) : IPaymentProvider
+/// <summary>
+/// Stripe Checkout through Stripe.net, over the typed <see cref="HttpClient"/> it is given (timeout from
+/// <see cref="StripeOptions.Timeout"/>): one line per case; the cases travel in the session's metadata.
+/// </summary>
+public sealed class StripePaymentProvider(HttpClient http, IOptions<StripeOptions> options) : IPaymentProvider
 {
     /// <summary>Where Stripe Checkout pages live: the debtor page's pay form ends there, through a redirect.</summary>
     public const string CheckoutOrigin = "https://checkout.stripe.com";
 
-    private readonly SessionService _sessions = new(new StripeClient(apiKey: options.Value.SecretKey, apiBase: options.Value.ApiBase));
+    private readonly SessionService _sessions = new(new StripeClient(
+        apiKey: options.Value.SecretKey,
+        httpClient: new SystemNetHttpClient(http, StripeConfiguration.MaxNetworkRetries),
+        apiBase: options.Value.ApiBase));
 
     public async Task<string> StartCheckoutAsync(CheckoutRequest request, CancellationToken cancellationToken)
     {

@@ -1,6 +1,6 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
+using Recouvrement.Hosting;
 
 namespace Recouvrement.Webhooks;
 
@@ -9,7 +9,7 @@ namespace Recouvrement.Webhooks;
 /// retried, how their secrets are kept. Bound from <c>Recouvrement:Webhooks</c>, by the silos (which deliver) and by
 /// the API processes (which validate new subscriptions).
 /// </summary>
-public sealed class CreditorWebhookOptions
+public sealed class CreditorWebhookOptions : IValidatableObject
 {
     public const string Section = "Recouvrement:Webhooks";
 
@@ -20,33 +20,40 @@ public sealed class CreditorWebhookOptions
     public bool AllowPrivateTargets { get; set; }
 
     /// <summary>Subscriptions a creditor may hold at once. Default: 10.</summary>
+    [Range(1, 100)]
     public int MaxSubscriptions { get; set; } = 10;
 
     /// <summary>How long one delivery may take (connection, request and answer) before it counts as failed. Default: 10 seconds.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The wait after an event's first failed delivery; it doubles after each failure. Default: 5 seconds.</summary>
+    [Positive]
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The longest wait between two attempts, also the most a <c>Retry-After</c> is honoured. Default: 1 hour.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>How long one event may keep failing (engine time) before its subscription is disabled. Default: 3 days.</summary>
+    [Positive]
     public TimeSpan DisableAfter { get; set; } = TimeSpan.FromDays(3);
 
     /// <summary>
     /// The period of each subscription's reminder: the durable backup of the wake-up the event stream gives within a
     /// second, should that be lost (a silo stopped between). At least 1 minute (Orleans' least reminder period). Default: 5 minutes.
     /// </summary>
+    [AtLeast("00:01:00")]
     public TimeSpan WakeUpInterval { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
     /// Deliveries one subscription has in flight at once, each to a different case (a case's events go one after the
     /// other, in order). 1 sends every event after the previous one. Default: 16.
     /// </summary>
+    [Range(1, 256)]
     public int Concurrency { get; set; } = 16;
 
     /// <summary>Delivery attempts each subscription keeps for <c>GET /api/v1/webhooks/{id}/deliveries</c>. Default: 100.</summary>
+    [Range(1, 1000)]
     public int DeliveryLogSize { get; set; } = 100;
 
     /// <summary>
@@ -54,34 +61,17 @@ public sealed class CreditorWebhookOptions
     /// none, and a key is derived from <c>Recouvrement:PaymentLinks:SigningKey</c> (a random one per process when that
     /// is unset too, as in the embedded default, whose state dies with the process anyway).
     /// </summary>
+    [Base64Key(32)]
     public string? SecretKey { get; set; }
 
-    /// <summary>Binds the options once per process (a silo with the API mapped in registers them twice) and checks them at start-up.</summary>
-    public static void Register(IServiceCollection services)
+    /// <summary>Binds the options and checks them at start-up (a silo with the API mapped in calls this twice, to the same effect).</summary>
+    public static void Register(IServiceCollection services) => services.AddValidatedOptions<CreditorWebhookOptions>(Section);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (services.Any(d => d.ServiceType == typeof(Registered)))
+        if (RetryBaseDelay > MaxRetryDelay)
         {
-            return;
+            yield return new ValidationResult("must be at most MaxRetryDelay", [nameof(RetryBaseDelay)]);
         }
-
-        services.TryAddSingleton<Registered>();
-        services.AddOptions<CreditorWebhookOptions>().BindConfiguration(Section)
-            .Validate(o => o.MaxSubscriptions is >= 1 and <= 100, $"{Section}:MaxSubscriptions must be between 1 and 100")
-            .Validate(o => o.Timeout >= TimeSpan.FromSeconds(1) && o.Timeout <= TimeSpan.FromMinutes(5), $"{Section}:Timeout must be between 1 second and 5 minutes")
-            .Validate(o => o.RetryBaseDelay > TimeSpan.Zero && o.RetryBaseDelay <= o.MaxRetryDelay, $"{Section}:RetryBaseDelay must be positive and at most MaxRetryDelay")
-            .Validate(o => o.DisableAfter > TimeSpan.Zero, $"{Section}:DisableAfter must be positive")
-            .Validate(o => o.WakeUpInterval >= TimeSpan.FromMinutes(1), $"{Section}:WakeUpInterval must be at least 1 minute")
-            .Validate(o => o.Concurrency is >= 1 and <= 256, $"{Section}:Concurrency must be between 1 and 256")
-            .Validate(o => o.DeliveryLogSize is >= 1 and <= 1000, $"{Section}:DeliveryLogSize must be between 1 and 1000")
-            .Validate(o => string.IsNullOrEmpty(o.SecretKey) || KeyLength(o.SecretKey) >= 32, $"{Section}:SecretKey must be base64 of at least 32 bytes")
-            .ValidateOnStart();
     }
-
-    private static int KeyLength(string base64)
-    {
-        var buffer = new byte[base64.Length];
-        return Convert.TryFromBase64String(base64, buffer, out var length) ? length : 0;
-    }
-
-    private sealed class Registered;
 }

@@ -12,23 +12,18 @@ namespace Recouvrement.Hosting;
 /// <summary>Registers what the grains need besides Orleans itself.</summary>
 public static class EngineServices
 {
-    public const string SendGridSection = "Recouvrement:Channels:SendGrid";
-    public const string TwilioSection = "Recouvrement:Channels:Twilio";
-    public const string LettersSection = "Recouvrement:Channels:Letters";
-
     public static IServiceCollection AddRecouvrementEngine(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddKeyedSingleton(EngineClock.Key, TimeProvider.System);
         services.AddEngineExceptions();
-        services.Configure<Debtors.ContactOptions>(configuration.GetSection("Recouvrement:Contact"));
-        services.AddOptions<Debtors.RetentionOptions>().Bind(configuration.GetSection("Recouvrement:Retention"))
-            .Validate(o => o.ClosedCaseDays is >= 1 and <= 3650, "Recouvrement:Retention:ClosedCaseDays must be between 1 and 3650").ValidateOnStart();
-        services.Configure<OutboxOptions>(configuration.GetSection("Recouvrement:Outbox"));
-        services.Configure<PaymentLinkOptions>(configuration.GetSection("Recouvrement:PaymentLinks"));
-        services.Configure<AgencyOptions>(configuration.GetSection("Recouvrement:Agency"));
-        services.Configure<SendGridOptions>(configuration.GetSection(SendGridSection));
-        services.Configure<TwilioOptions>(configuration.GetSection(TwilioSection));
-        services.Configure<LetterOptions>(configuration.GetSection(LettersSection));
+        services.AddValidatedOptions<Debtors.ContactOptions>(configuration, Debtors.ContactOptions.Section);
+        services.AddValidatedOptions<Debtors.RetentionOptions>(configuration, Debtors.RetentionOptions.Section);
+        services.AddValidatedOptions<OutboxOptions>(configuration, OutboxOptions.Section);
+        services.AddValidatedOptions<PaymentLinkOptions>(configuration, PaymentLinkOptions.Section);
+        services.AddValidatedOptions<AgencyOptions>(configuration, AgencyOptions.Section);
+        services.AddValidatedOptions<SendGridOptions>(configuration, SendGridOptions.Section);
+        services.AddValidatedOptions<TwilioOptions>(configuration, TwilioOptions.Section);
+        services.AddValidatedOptions<LetterOptions>(configuration, LetterOptions.Section);
         services.TryAddSingleton<PaymentLinks>();
         services.TryAddSingleton<Debtors.DispatchSlots>();
         services.TryAddSingleton<Debtors.DispatchRunner>();
@@ -38,7 +33,12 @@ public static class EngineServices
         services.TryAddSingleton<Cases.ICaseBulkStore, Cases.NoBulkStore>();
         Webhooks.CreditorWebhookOptions.Register(services);
         services.TryAddSingleton<Webhooks.WebhookSecrets>();
-        services.TryAddSingleton<Webhooks.WebhookSender>();
+        services.AddWebhookClient();
+        services.TryAddSingleton(sp => new Webhooks.WebhookSender(
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(Webhooks.WebhookSender.ClientName),
+            sp.GetRequiredService<IOptions<Webhooks.CreditorWebhookOptions>>(),
+            sp.GetRequiredKeyedService<TimeProvider>(EngineClock.Key),
+            sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<Webhooks.WebhookDeliveryRunner>();
 
         services.TryAddSingleton<OutboxFolderChannel>();
@@ -48,12 +48,12 @@ public static class EngineServices
         services.TryAddSingleton<LetterChannel>();
         services.TryAddSingleton<MessageFiles>();
         services.TryAddSingleton<Debtors.DebtorTraces>();
-        services.TryAddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<SendGridOptions>>().Value;
-            return new SendGridEmailChannel(Http(options), options, TimeProvider.System, sp.GetRequiredService<ILogger<SendGridEmailChannel>>());
-        });
-        services.AddTwilioClient();
+        services.AddProviderClient<SendGridOptions>(nameof(SendGridEmailChannel));
+        services.TryAddSingleton(sp => new SendGridEmailChannel(
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(SendGridEmailChannel)),
+            sp.GetRequiredService<IOptions<SendGridOptions>>().Value, TimeProvider.System, sp.GetRequiredService<ILogger<SendGridEmailChannel>>()));
+        services.AddProviderClient<TwilioOptions>(nameof(TwilioClient))
+            .AddTypedClient((http, sp) => new TwilioClient(http, sp.GetRequiredService<IOptions<TwilioOptions>>().Value, TimeProvider.System));
         services.TryAddSingleton(sp => new TwilioSmsChannel(
             sp.GetRequiredService<TwilioClient>(), sp.GetRequiredService<IOptions<TwilioOptions>>().Value, TimeProvider.System, sp.GetRequiredService<ILogger<TwilioSmsChannel>>()));
 
@@ -67,19 +67,29 @@ public static class EngineServices
     }
 
     /// <summary>
-    /// Twilio's typed <see cref="HttpClient"/>: the channel, a singleton, keeps the one it gets, so its handler is never
-    /// rotated and its pool renews connections itself to follow DNS. No logging handlers: the factory's would log every
-    /// request's address (with the account SID) and cost a scope per SMS.
+    /// A provider's named <see cref="HttpClient"/>, its timeout from the provider's options. Each channel is a singleton
+    /// that keeps the client it gets, so the handler is never rotated and its pool renews connections itself to follow
+    /// DNS. No logging handlers: the factory's would log every request's address (with the account SID) and cost a
+    /// scope per message.
     /// </summary>
-    private static void AddTwilioClient(this IServiceCollection services) => services
-        .AddHttpClient(nameof(TwilioClient), (sp, http) => http.Timeout = sp.GetRequiredService<IOptions<TwilioOptions>>().Value.Timeout)
+    private static IHttpClientBuilder AddProviderClient<TOptions>(this IServiceCollection services, string name)
+        where TOptions : ProviderOptions => services
+        .AddHttpClient(name, (sp, http) => http.Timeout = sp.GetRequiredService<IOptions<TOptions>>().Value.Timeout)
         .UseSocketsHttpHandler((handler, _) => handler.PooledConnectionLifetime = TimeSpan.FromMinutes(5))
         .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
-        .RemoveAllLoggers()
-        .AddTypedClient((http, sp) => new TwilioClient(http, sp.GetRequiredService<IOptions<TwilioOptions>>().Value, TimeProvider.System));
+        .RemoveAllLoggers();
 
-    private static HttpClient Http(ProviderOptions options) => new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
-    {
-        Timeout = options.Timeout,
-    };
+    /// <summary>
+    /// The webhooks' named <see cref="HttpClient"/>: every connection goes through <see cref="Webhooks.WebhookSender.Handler"/>,
+    /// which resolves and checks the target's addresses; the timeout is <see cref="Webhooks.CreditorWebhookOptions.Timeout"/>.
+    /// </summary>
+    private static void AddWebhookClient(this IServiceCollection services) => services
+        .AddHttpClient(Webhooks.WebhookSender.ClientName, (sp, http) =>
+        {
+            http.Timeout = sp.GetRequiredService<IOptions<Webhooks.CreditorWebhookOptions>>().Value.Timeout;
+            http.DefaultRequestHeaders.UserAgent.Add(new System.Net.Http.Headers.ProductInfoHeaderValue("Recouvrement-Webhooks", "1"));
+        })
+        .ConfigurePrimaryHttpMessageHandler(sp => Webhooks.WebhookSender.Handler(sp.GetRequiredService<IOptions<Webhooks.CreditorWebhookOptions>>().Value))
+        .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+        .RemoveAllLoggers();
 }

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Recouvrement.Messaging;
 
 /// <summary>
@@ -6,9 +8,13 @@ namespace Recouvrement.Messaging;
 /// </summary>
 public sealed class AgencyOptions
 {
+    public const string Section = "Recouvrement:Agency";
+
+    [Required]
     public string Name { get; set; } = "Recouvrement";
 
     /// <summary>The agency's postal address on one line.</summary>
+    [Required]
     public string Address { get; set; } = "adresse à configurer (Recouvrement:Agency:Address)";
 
     /// <summary>Where a debtor can write or call; printed on letters.</summary>

@@ -4,13 +4,6 @@ using Microsoft.Extensions.Options;
 
 namespace Recouvrement.Messaging;
 
-/// <summary>Where the outbox channel writes. Bound from <c>Recouvrement:Outbox</c>.</summary>
-public sealed class OutboxOptions
-{
-    /// <summary>The folder that receives one JSON file per message. Default: <c>outbox</c> under the working folder.</summary>
-    public string Path { get; set; } = "outbox";
-}
-
 /// <summary>
 /// The embedded default channel: every message becomes one JSON file named by its id, written atomically,
 /// so a retried message replaces its own file instead of adding a second one.

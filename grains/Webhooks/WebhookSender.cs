@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Recouvrement.Channels;
 using Recouvrement.Events;
@@ -16,33 +15,25 @@ namespace Recouvrement.Webhooks;
 /// to a public address at creation and to an internal one now (DNS rebinding) is refused at the address actually used.
 /// No proxy, no redirects: a 3xx is a failed delivery, not a way around the check.
 /// </summary>
-public sealed class WebhookSender : IDisposable
+public sealed class WebhookSender(HttpClient http, IOptions<CreditorWebhookOptions> options, TimeProvider clock, TimeProvider wallClock)
 {
-    private readonly HttpClient http;
-    private readonly CreditorWebhookOptions options;
-    private readonly TimeProvider clock;
-    private readonly TimeProvider wallClock;
+    /// <summary>The named <see cref="HttpClient"/> deliveries go through (registered by the engine's services).</summary>
+    public const string ClientName = "Recouvrement.Webhooks";
 
-    public WebhookSender(IOptions<CreditorWebhookOptions> options, [FromKeyedServices(EngineClock.Key)] TimeProvider clock, TimeProvider wallClock)
+    /// <summary>
+    /// The handler of every delivery: each connection resolves the host and is refused at an address a webhook may
+    /// not reach; no proxy, no redirects, no cookies.
+    /// </summary>
+    public static SocketsHttpHandler Handler(CreditorWebhookOptions settings) => new()
     {
-        this.options = options.Value;
-        this.clock = clock;
-        this.wallClock = wallClock;
-        http = new HttpClient(new SocketsHttpHandler
-        {
-            ConnectCallback = Connect,
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            // Connections are not kept long, so that a host's new addresses are resolved, and checked, soon.
-            PooledConnectionLifetime = TimeSpan.FromMinutes(1),
-            ConnectTimeout = this.options.Timeout,
-        })
-        {
-            Timeout = this.options.Timeout,
-        };
-        http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Recouvrement-Webhooks", "1"));
-    }
+        ConnectCallback = (context, cancellationToken) => Connect(context, settings.AllowPrivateTargets, cancellationToken),
+        UseProxy = false,
+        AllowAutoRedirect = false,
+        UseCookies = false,
+        // Connections are not kept long, so that a host's new addresses are resolved, and checked, soon.
+        PooledConnectionLifetime = TimeSpan.FromMinutes(1),
+        ConnectTimeout = settings.Timeout,
+    };
 
     public async Task<WebhookAttempt> SendAsync(WebhookSubscription subscription, byte[] secret, StoredEvent stored)
     {
@@ -70,7 +61,7 @@ public sealed class WebhookSender : IDisposable
         }
         catch (TaskCanceledException)
         {
-            return Attempt(false, null, string.Create(CultureInfo.InvariantCulture, $"no answer within {options.Timeout.TotalSeconds:0.#} s"));
+            return Attempt(false, null, string.Create(CultureInfo.InvariantCulture, $"no answer within {options.Value.Timeout.TotalSeconds:0.#} s"));
         }
         catch (HttpRequestException refused) when (refused.InnerException is TargetRefusedException target)
         {
@@ -84,9 +75,9 @@ public sealed class WebhookSender : IDisposable
         }
     }
 
-    private async ValueTask<Stream> Connect(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
+    private static async ValueTask<Stream> Connect(SocketsHttpConnectionContext context, bool allowPrivateTargets, CancellationToken cancellationToken)
     {
-        var (addresses, refusal) = await WebhookTargets.ResolveAsync(context.DnsEndPoint.Host, options.AllowPrivateTargets, cancellationToken);
+        var (addresses, refusal) = await WebhookTargets.ResolveAsync(context.DnsEndPoint.Host, allowPrivateTargets, cancellationToken);
         if (refusal is not null)
         {
             throw new TargetRefusedException(refusal);
@@ -104,8 +95,6 @@ public sealed class WebhookSender : IDisposable
             throw;
         }
     }
-
-    public void Dispose() => http.Dispose();
 
     /// <summary>The target's addresses are not ones a webhook may reach.</summary>
     private sealed class TargetRefusedException(string message) : Exception(message);

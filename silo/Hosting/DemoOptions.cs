@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Recouvrement.Silo.Hosting;
 
 /// <summary>
@@ -6,16 +8,21 @@ namespace Recouvrement.Silo.Hosting;
 /// </summary>
 public sealed class DemoOptions
 {
+    public const string Section = "Recouvrement:Demo";
+
     /// <summary>The demo creditor's API key. Default: a new random key, printed at start-up.</summary>
     public string? ApiKey { get; set; }
 
     /// <summary>The demo creditor's id. Default: <c>demo</c>.</summary>
+    [Required]
     public string CreditorId { get; set; } = "demo";
 
     /// <summary>The demo creditor's name, as messages show it. Default: <c>Laboratoire Démo</c>.</summary>
+    [Required]
     public string Name { get; set; } = "Laboratoire Démo";
 
     /// <summary>The <c>demo</c> command's simulated debtors, one case each. Default: 3,000.</summary>
+    [Range(1, 1_000_000)]
     public int Debtors { get; set; } = 3_000;
 
     /// <summary>The seed of the <c>demo</c> command's population and answers. Default: 1.</summary>

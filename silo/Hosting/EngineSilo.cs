@@ -16,9 +16,18 @@ public static class EngineSilo
 
     public static ISiloBuilder ConfigureEngine(this ISiloBuilder silo, IConfiguration configuration)
     {
-        var options = configuration.GetSection("Recouvrement:Cluster").Get<SiloOptions>() ?? new SiloOptions();
-        var connectionString = Api.Hosting.EngineDatabase.ConnectionString(configuration);
-        if (connectionString is null)
+        // Read now, to choose the providers and ports; a bad value stops the start with its key named.
+        var options = ValidatedOptions.Read<SiloOptions>(configuration, SiloOptions.Section);
+        var writes = ValidatedOptions.Read<Storage.StorageWriteOptions>(configuration, Storage.StorageWriteOptions.Section);
+        var reminders = ValidatedOptions.Read<ReminderTiming>(configuration, ReminderTiming.Section);
+        var clock = ValidatedOptions.Read<ClockOptions>(configuration, ClockOptions.Section);
+        silo.Services.AddValidatedOptions<SiloOptions>(configuration, SiloOptions.Section);
+        silo.Services.AddValidatedOptions<Storage.StorageWriteOptions>(configuration, Storage.StorageWriteOptions.Section);
+        silo.Services.AddValidatedOptions<Storage.CensusOptions>(configuration, Storage.CensusOptions.Section);
+        silo.Services.AddValidatedOptions<ReminderTiming>(configuration, ReminderTiming.Section);
+        silo.Services.AddValidatedOptions<ClockOptions>(configuration, ClockOptions.Section);
+        var durable = IsDurable(configuration);
+        if (!durable)
         {
             silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
             silo.UseInMemoryReminderService();
@@ -31,18 +40,18 @@ public static class EngineSilo
                 o.ServiceId = options.ServiceId;
             });
             silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedAddress), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
-            silo.UseAdoNetClustering(o =>
+            // Orleans' providers open their connections from the process's one data source (EngineDatabase), not from the string.
+            silo.UseAdoNetClustering(options => options.Configure<NpgsqlDataSource>((o, database) =>
             {
-                o.Invariant = "Npgsql";
-                o.ConnectionString = connectionString;
-            });
-            var writes = configuration.GetSection("Recouvrement:Storage").Get<Storage.StorageWriteOptions>() ?? new Storage.StorageWriteOptions();
+                o.Invariant = EngineDatabase.Invariant;
+                o.DataSource = database;
+            }));
             var adoNetName = writes.GroupCommit ? Storage.GroupCommitGrainStorage.InnerName : StorageNames.Default;
-            silo.AddAdoNetGrainStorage(adoNetName, o =>
+            silo.AddAdoNetGrainStorage(adoNetName, options => options.Configure<NpgsqlDataSource>((o, database) =>
             {
-                o.Invariant = "Npgsql";
-                o.ConnectionString = connectionString;
-            });
+                o.Invariant = EngineDatabase.Invariant;
+                o.DataSource = database;
+            }));
             if (writes.GroupCommit)
             {
                 // Grains read and write through the group commit, which clears (and reads, with GroupReads off) through the ADO.NET provider.
@@ -55,11 +64,11 @@ public static class EngineSilo
                     sp.GetRequiredService<ILogger<Storage.GroupCommitGrainStorage>>(),
                     sp.GetRequiredService<Orleans.Serialization.Serializer>()));
             }
-            silo.UseAdoNetReminderService(o =>
+            silo.UseAdoNetReminderService(options => options.Configure<NpgsqlDataSource>((o, database) =>
             {
-                o.Invariant = "Npgsql";
-                o.ConnectionString = connectionString;
-            });
+                o.Invariant = EngineDatabase.Invariant;
+                o.DataSource = database;
+            }));
             if (writes.GroupCommit)
             {
                 // Reminder writes and single-reminder reads are grouped too; range reads stay with the ADO.NET reminder table.
@@ -73,11 +82,10 @@ public static class EngineSilo
                     sp.GetRequiredService<ILogger<Storage.GroupCommitReminderTable>>()));
 
                 // The count of cases by status reads the label the group commit writes beside each case's state.
-                var census = configuration.GetSection("Recouvrement:Metrics").Get<Storage.CensusOptions>() ?? new Storage.CensusOptions();
                 silo.Services.AddHostedService(sp => new Storage.CaseCensus(
                     sp.GetRequiredService<NpgsqlDataSource>(),
                     sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
-                    census,
+                    sp.GetRequiredService<IOptions<Storage.CensusOptions>>().Value,
                     sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
                     sp.GetRequiredService<ILogger<Storage.CaseCensus>>()));
             }
@@ -96,14 +104,13 @@ public static class EngineSilo
         // Grain state is stored in Orleans' compact binary format, versioned by the [Id] of each field.
         silo.Services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
         silo.Services.AddRecouvrementEngine(configuration);
-        silo.AddReadSide(configuration, durable: connectionString is not null);
-        var reminders = configuration.GetSection("Recouvrement:Reminders").Get<ReminderTiming>() ?? new ReminderTiming();
+        silo.AddReadSide(configuration, durable);
         silo.Services.Configure<ReminderOptions>(o =>
         {
             o.RefreshReminderListPeriod = reminders.RefreshPeriod ?? o.RefreshReminderListPeriod;
             o.ReminderLoadingWindow = reminders.LoadingWindow ?? (reminders.RefreshPeriod is { } refresh ? refresh * 2 : o.ReminderLoadingWindow);
         });
-        silo.UseEngineClock(configuration.GetSection("Recouvrement:Clock").Get<ClockOptions>() ?? new ClockOptions(), reminders);
+        silo.UseEngineClock(clock, reminders);
         return silo;
     }
 

@@ -2,8 +2,10 @@ using Npgsql;
 using Orleans.Configuration;
 using Orleans.Storage;
 using Orleans.Streams;
+using Recouvrement.Api.Hosting;
 using Recouvrement.Api.ReadSide;
 using Recouvrement.Events;
+using Recouvrement.Hosting;
 using Recouvrement.Silo.Events;
 using Recouvrement.Silo.Storage;
 
@@ -18,9 +20,8 @@ public static class ReadSideHosting
     public static ISiloBuilder AddReadSide(this ISiloBuilder silo, IConfiguration configuration, bool durable)
     {
         var services = silo.Services;
-        services.AddOptions<EventRelayOptions>().Bind(configuration.GetSection("Recouvrement:Events"))
-            .Validate(o => o.PollInterval > TimeSpan.Zero && o.BatchSize is > 0 and <= 10_000, "Recouvrement:Events: PollInterval must be positive, BatchSize 1 to 10,000")
-            .ValidateOnStart();
+        services.AddValidatedOptions<EventRelayOptions>(configuration, EventRelayOptions.Section);
+        var relay = ValidatedOptions.Read<EventRelayOptions>(configuration, EventRelayOptions.Section);
         if (durable)
         {
             services.AddSingleton<IEventLog>(sp => new PostgresEventLog(sp.GetRequiredService<NpgsqlDataSource>(), ServiceId(sp)));
@@ -28,7 +29,7 @@ public static class ReadSideHosting
             services.AddSingleton<Api.Reports.IReportCounters>(sp => new Api.Reports.PostgresReportCounters(sp.GetRequiredService<NpgsqlDataSource>(), ServiceId(sp)));
             services.AddSingleton<ICaseSummaryWriter>(sp => new PostgresCaseSummaryWriter(
                 sp.GetRequiredService<NpgsqlDataSource>(), ServiceId(sp),
-                configuration.GetSection("Recouvrement:Storage").Get<StorageWriteOptions>() ?? new StorageWriteOptions(),
+                sp.GetRequiredService<IOptions<StorageWriteOptions>>().Value,
                 sp.GetRequiredService<ILogger<PostgresCaseSummaryWriter>>()));
             services.AddSingleton<IEventCursorStore>(sp => new PostgresEventCursorStore(sp.GetRequiredService<NpgsqlDataSource>(), ServiceId(sp)));
         }
@@ -47,13 +48,10 @@ public static class ReadSideHosting
             services.AddSingleton<IEventCursorStore, MemoryEventCursorStore>();
         }
 
-        var stream = configuration.GetSection("Recouvrement:Events:Stream");
-        services.AddOptions<EventStreamOptions>().Bind(stream)
-            .Validate(o => o.IsValid(), "Recouvrement:Events:Stream: Queues 1 to 1,024, CacheSize 10 to 100,000, MaxAttempts positive, VisibilityTimeout at least 1 s and below ExpiryTimeout, DeadLetterRetention positive")
-            .ValidateOnStart();
+        services.AddValidatedOptions<EventStreamOptions>(configuration, EventStreamOptions.Section);
         if (durable)
         {
-            silo.AddDurableEventStream(stream.Get<EventStreamOptions>() ?? new EventStreamOptions());
+            silo.AddDurableEventStream(ValidatedOptions.Read<EventStreamOptions>(configuration, EventStreamOptions.Section));
         }
         else
         {
@@ -62,7 +60,7 @@ public static class ReadSideHosting
             silo.AddMemoryGrainStorage("PubSubStore");
         }
 
-        if ((configuration.GetSection("Recouvrement:Events").Get<EventRelayOptions>() ?? new EventRelayOptions()).Relay)
+        if (relay.Relay)
         {
             services.AddHostedService<EventRelay>();
         }
@@ -80,7 +78,7 @@ public static class ReadSideHosting
         {
             stream.ConfigureAdoNet(o => o.Configure<NpgsqlDataSource>((adoNet, database) =>
             {
-                adoNet.Invariant = "Npgsql";
+                adoNet.Invariant = EngineDatabase.Invariant;
                 adoNet.DataSource = database;
                 adoNet.MaxAttempts = options.MaxAttempts;
                 adoNet.VisibilityTimeout = options.VisibilityTimeout;

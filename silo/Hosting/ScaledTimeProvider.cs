@@ -1,37 +1,5 @@
 namespace Recouvrement.Silo.Hosting;
 
-/// <summary>The engine clock, bound from <c>Recouvrement:Clock</c>. The defaults are the real clock.</summary>
-public sealed class ClockOptions
-{
-    /// <summary>How many simulated seconds pass per real second. Default: 1 (real time).</summary>
-    public double Speed { get; set; } = 1;
-
-    /// <summary>The simulated instant at <see cref="Anchor"/>. Default: none (the real time at the anchor).</summary>
-    public DateTimeOffset? Start { get; set; }
-
-    /// <summary>
-    /// The real instant the simulation started. Default: when the process started. Give every process of a
-    /// cluster (and a restarted one) the same anchor so that they share one continuous simulated time.
-    /// </summary>
-    public DateTimeOffset? Anchor { get; set; }
-
-    public bool IsReal => Math.Abs(Speed - 1) < double.Epsilon && Start is null;
-}
-
-/// <summary>
-/// <c>Recouvrement:Reminders</c>, in engine time: how often each silo rereads its share of the reminder table and how
-/// far ahead it loads what falls due (Orleans' <c>RefreshReminderListPeriod</c> and <c>ReminderLoadingWindow</c>).
-/// A reminder written behind the service's back (bulk intake) is seen at the next reread, so bulk intake sets a first
-/// step already due one period plus one window ahead. Defaults: Orleans' (5 and 10 minutes); with a scaled clock the
-/// period is at least about a real second, and the window twice the period.
-/// </summary>
-public sealed class ReminderTiming
-{
-    public TimeSpan? RefreshPeriod { get; set; }
-
-    public TimeSpan? LoadingWindow { get; set; }
-}
-
 /// <summary>
 /// A clock that runs <c>Speed</c> times faster than real time from a chosen start: the demo and the
 /// process-level tests live through weeks of a schedule in minutes. Timers are scaled the same way.

@@ -1,6 +1,7 @@
 using Orleans.Dashboard;
 using Recouvrement.Api;
 using Recouvrement.Api.Hosting;
+using Recouvrement.Hosting;
 using Recouvrement.Silo.Storage;
 
 namespace Recouvrement.Silo.Hosting;
@@ -52,7 +53,7 @@ public static class SiloHost
                 sp.GetRequiredService<Npgsql.NpgsqlDataSource>(), sp.GetRequiredService<ILogger<SchemaMigrator>>()));
         }
 
-        builder.Services.Configure<DemoOptions>(configuration.GetSection("Recouvrement:Demo"));
+        builder.Services.AddValidatedOptions<DemoOptions>(DemoOptions.Section);
         builder.UseOrleans(silo =>
         {
             silo.ConfigureEngine(configuration);
@@ -65,7 +66,7 @@ public static class SiloHost
             {
                 silo.AddDashboard();
             }
-            if (configuration.GetValue<bool>("Recouvrement:Cluster:Kubernetes"))
+            if (ValidatedOptions.Read<SiloOptions>(configuration, SiloOptions.Section).Kubernetes)
             {
                 // Pod name, IP, cluster and service ids from the pod; defunct silos' pods are watched and cleaned up.
                 silo.UseKubernetesHosting();

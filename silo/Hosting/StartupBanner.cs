@@ -100,7 +100,7 @@ public sealed partial class StartupBanner(
 
         if (services.GetKeyedService<TimeProvider>(EngineClock.Key) is ScaledTimeProvider clock)
         {
-            var speed = configuration.GetSection("Recouvrement:Clock").Get<ClockOptions>()?.Speed ?? 1;
+            var speed = services.GetRequiredService<IOptions<ClockOptions>>().Value.Speed;
             // In Paris time, as send windows are.
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"  Engine clock: {speed:0.###} times real time, now {ParisTime.ToParis(clock.GetUtcNow()):dddd yyyy-MM-dd HH:mm} in Paris (Recouvrement:Clock)"));
         }

@@ -6,13 +6,6 @@ using Recouvrement.Hosting;
 
 namespace Recouvrement.Silo.Storage;
 
-/// <summary><c>Recouvrement:Metrics</c>.</summary>
-public sealed class CensusOptions
-{
-    /// <summary>How often the cases are counted by status in storage, in seconds.</summary>
-    public int CensusSeconds { get; set; } = 60;
-}
-
 /// <summary>
 /// Counts the cases of the whole cluster by status, from the <c>census_label</c> column that the storage writes beside
 /// every case's state (<see cref="ICensusState"/>), and publishes the last count as the gauge <c>recouvrement.cases</c>

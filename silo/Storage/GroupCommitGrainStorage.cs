@@ -148,27 +148,3 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IAsyncDispo
     [LoggerMessage(Level = LogLevel.Error, Message = "A grouped read of {Count} grain states failed; each grain gets the error")]
     private static partial void LogReadBatchFailed(ILogger logger, Exception exception, int count);
 }
-
-/// <summary><c>Recouvrement:Storage</c>: how grain state writes are grouped.</summary>
-public sealed class StorageWriteOptions
-{
-    /// <summary>At most this many writes per transaction.</summary>
-    public int MaxBatch { get; set; } = 500;
-
-    /// <summary>Transactions in flight at once.</summary>
-    public int Writers { get; set; } = 2;
-
-    /// <summary>False: every write is its own transaction through the ADO.NET provider.</summary>
-    public bool GroupCommit { get; set; } = true;
-
-    /// <summary>With <see cref="GroupCommit"/>: grain state reads waiting at the same moment share one query.</summary>
-    public bool GroupReads { get; set; } = true;
-
-    public const int DefaultMaxQueued = 100_000;
-
-    /// <summary>
-    /// At most this many writes (and as many reads) wait for the database; one more fails at once, answered 503, rather
-    /// than growing the silo's memory while the database is slow or away. Default: 100,000.
-    /// </summary>
-    public int MaxQueued { get; set; } = DefaultMaxQueued;
-}

@@ -81,7 +81,8 @@ public sealed class StripeTests(EngineHost host) : IClassFixture<EngineHost>
     public async Task A_checkout_session_is_created_as_stripe_expects()
     {
         await using var stripe = await FakeProviders.StartAsync();
-        var provider = new StripePaymentProvider(Options.Create(new StripeOptions { SecretKey = "sk_test_123", ApiBase = stripe.BaseAddress.ToString().TrimEnd('/') }));
+        using var http = new HttpClient();
+        var provider = new StripePaymentProvider(http, Options.Create(new StripeOptions { SecretKey = "sk_test_123", ApiBase = stripe.BaseAddress.ToString().TrimEnd('/') }));
         var url = await provider.StartCheckoutAsync(new CheckoutRequest("demo/PAT-1", [new CheckoutItem("FAC-1", 42.50m), new CheckoutItem("FAC-2", 10m)], "EUR",
             "https://pay.example.fr/p/tok?done=paid", "https://pay.example.fr/p/tok?done=cancelled"), CancellationToken.None);
 

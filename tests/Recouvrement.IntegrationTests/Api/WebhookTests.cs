@@ -360,16 +360,18 @@ public sealed class WebhookTargetTests(EngineHost host) : IClassFixture<EngineHo
         var stored = new StoredEvent(new EventCursor(1, 7), new EngineEvent("evt_t", "case.created", "lab", "C-1", "D-1", DateTimeOffset.UnixEpoch, 1, "{}"));
         var secret = Encoding.UTF8.GetBytes("whsec_t");
 
-        using var strict = new WebhookSender(Options.Create(new CreditorWebhookOptions()), TimeProvider.System, TimeProvider.System);
-        var refused = await strict.SendAsync(subscription, secret, stored);
+        var refused = await Sender(new CreditorWebhookOptions()).SendAsync(subscription, secret, stored);
         Assert.Equal((false, null, WebhookTargets.PrivateRefusal), (refused.Delivered, refused.HttpStatus, refused.Error));
         Assert.Empty(receiver.Requests);
 
-        using var allowing = new WebhookSender(Options.Create(new CreditorWebhookOptions { AllowPrivateTargets = true }), TimeProvider.System, TimeProvider.System);
-        var delivered = await allowing.SendAsync(subscription, secret, stored);
+        var delivered = await Sender(new CreditorWebhookOptions { AllowPrivateTargets = true }).SendAsync(subscription, secret, stored);
         Assert.Equal((true, 200, new LogPosition(1, 7)), (delivered.Delivered, delivered.HttpStatus, delivered.EventPosition));
         Assert.Equal("evt_t", Assert.Single(receiver.Requests).EventId);
     }
+
+    /// <summary>A sender over the handler the engine's named webhook client uses.</summary>
+    private static WebhookSender Sender(CreditorWebhookOptions options) =>
+        new(new HttpClient(WebhookSender.Handler(options)) { Timeout = options.Timeout }, Options.Create(options), TimeProvider.System, TimeProvider.System);
 }
 
 /// <summary>Retries and disabling, on an engine clock the test moves: three days pass in seconds, and nothing sleeps.</summary>
