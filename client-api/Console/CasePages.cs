@@ -40,7 +40,7 @@ public static class CasePages
     };
 
     public static async Task<IResult> List(
-        HttpContext context, ICaseSummaryReader cases, TimeProvider clock, string? status, string? debtor, string? dueFrom, string? dueTo, string? amountFrom, string? amountTo, string? after, string? afterDue)
+        HttpContext context, ICaseSummaryReader cases, [FromKeyedServices(EngineClock.Key)] TimeProvider clock, string? status, string? debtor, string? dueFrom, string? dueTo, string? amountFrom, string? amountTo, string? after, string? afterDue)
     {
         var request = ConsoleRequest.Of(context);
         var T = request.T;

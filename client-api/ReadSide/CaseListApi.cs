@@ -32,7 +32,7 @@ public static class CaseListApi
     public sealed record CasePage(IReadOnlyList<CaseListItem> Items, string? NextCursor);
 
     public static async Task<Results<Ok<CasePage>, ProblemHttpResult>> List(
-        HttpContext context, ICaseSummaryReader cases, TimeProvider clock, string? status, string? debtor, string? dueFrom, string? dueTo, string? amountFrom, string? amountTo,
+        HttpContext context, ICaseSummaryReader cases, [FromKeyedServices(EngineClock.Key)] TimeProvider clock, string? status, string? debtor, string? dueFrom, string? dueTo, string? amountFrom, string? amountTo,
         string? updatedSince, int? limit, string? cursor, CancellationToken cancellationToken)
     {
         var (query, errors) = Query(status, debtor, dueFrom, dueTo, amountFrom, amountTo, updatedSince, limit, cursor, clock);
@@ -52,7 +52,7 @@ public static class CaseListApi
     /// or carriage return) is prefixed with a quote, so that no spreadsheet runs it as a formula.
     /// </summary>
     public static async Task<IResult> Export(
-        HttpContext context, ICaseSummaryReader cases, TimeProvider clock, string? status, string? debtor, string? dueFrom, string? dueTo, string? amountFrom, string? amountTo,
+        HttpContext context, ICaseSummaryReader cases, [FromKeyedServices(EngineClock.Key)] TimeProvider clock, string? status, string? debtor, string? dueFrom, string? dueTo, string? amountFrom, string? amountTo,
         string? updatedSince, CancellationToken cancellationToken)
     {
         var (query, errors) = Query(status, debtor, dueFrom, dueTo, amountFrom, amountTo, updatedSince, null, null, clock);
@@ -107,7 +107,7 @@ public static class CaseListApi
 
     /// <summary>
     /// The list's filters read and checked, each wrong one named (the console's cases page checks its filters here too):
-    /// the query, or the field errors. A list by change time without a cursor is bounded at <paramref name="clock"/>'s now.
+    /// the query, or the field errors. A list by change time without a cursor is bounded at the engine clock's now, the clock of the cases' <c>updatedAt</c>.
     /// </summary>
     public static (CaseQuery? Query, List<FieldError> Errors) Query(
         string? status, string? debtor, string? dueFrom, string? dueTo, string? amountFrom, string? amountTo, string? updatedSince, int? limit, string? cursor,

@@ -156,6 +156,51 @@ public sealed partial class ConsoleAdminPagesTests(ConsolePagesHost host) : ICla
         Assert.DoesNotContain("JM-3", wrong);
     }
 
+    [Fact]
+    public async Task The_operator_sees_each_creditor_with_its_rate_users_live_keys_and_headline_figures()
+    {
+        var (creditor, key) = await host.OnboardAsync("Laboratoire Bellecour " + Guid.NewGuid().ToString("N")[..6], commissionRate: 12.5m);
+        using var operatorClient = host.Client(EngineHost.OperatorKey);
+        var email = ConsoleHost.NewEmail("agent");
+        await ConsoleVisitor.Invite(operatorClient, creditor, email, "agent");
+        var revoked = JsonNode.Parse(await (await operatorClient.PostAsync($"/api/v1/admin/creditors/{creditor}/keys", null)).Content.ReadAsStringAsync())!["id"]!.GetValue<string>();
+        Assert.Equal(HttpStatusCode.NoContent, (await operatorClient.DeleteAsync($"/api/v1/admin/creditors/{creditor}/keys/{revoked}")).StatusCode);
+        using var api = host.Client(key);
+        foreach (var (reference, amount) in new[] { ("OP-1", 40m), ("OP-2", 60m) })
+        {
+            Assert.Equal(HttpStatusCode.Created, (await api.PostAsJsonAsync("/api/v1/cases", new
+            {
+                reference, amount, issuedOn = "2026-10-01", dueOn = "2031-01-10",
+                debtor = new { reference = "D-" + reference, kind = "consumer", name = "Marie Durand", email = "marie@example.org" },
+            })).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.Created, (await api.PostAsJsonAsync("/api/v1/cases/OP-1/payments", new { amount = 40m, reference = "VIR-OP-1" })).StatusCode);
+        var live = JsonNode.Parse(await operatorClient.GetStringAsync($"/api/v1/admin/creditors/{creditor}/keys"))!["items"]!.AsArray()
+            .Where(k => k!["revokedAt"] is null).Select(k => k!["id"]!.GetValue<string>()).ToList();
+
+        using var visitor = new ConsoleVisitor(host.BaseAddress);
+        var form = await visitor.Page("/console/operator/signin");
+        Assert.Equal(HttpStatusCode.Redirect, (await visitor.Post(form, "/console/operator/signin", ("key", EngineHost.OperatorKey))).StatusCode);
+        // The figures follow the projection: one open case of 60.00, 40 % of the amount recovered.
+        var row = await Eventually.Get(async () => Row(await visitor.Page("/console/operator"), creditor),
+            r => r.Contains("60,00", StringComparison.Ordinal) && r.Contains("40 %", StringComparison.Ordinal), TimeSpan.FromSeconds(20), "the creditor's figures on the operator page");
+        Assert.Contains("12,5 %", row, StringComparison.Ordinal);
+        Assert.Contains(email, row, StringComparison.Ordinal);
+        Assert.All(live, id => Assert.Contains(id, row, StringComparison.Ordinal));
+        Assert.DoesNotContain(revoked, row, StringComparison.Ordinal);
+        Assert.Contains($"<td class=\"num\">1</td>", row, StringComparison.Ordinal);
+    }
+
+    /// <summary>The table row of one creditor on the operator's page.</summary>
+    private static string Row(string page, string creditor)
+    {
+        var at = page.IndexOf($"({creditor})", StringComparison.Ordinal);
+        Assert.True(at >= 0, $"the operator's page lists {creditor}");
+        var start = page.LastIndexOf("<tr>", at, StringComparison.Ordinal);
+        return page[start..page.IndexOf("</tr>", at, StringComparison.Ordinal)];
+    }
+
     [GeneratedRegex("id=\"api-key\">([^<]+)<")]
     private static partial Regex Secret();
 
