@@ -90,7 +90,7 @@ var simDays = Int("--days", 60, "engine days simulated after the cases fall due"
 var simPolicies = new Option<string[]>("--policy") { Description = "a policy file (steps, escalationThreshold) per variant, named after the file; the first is the champion", Required = true, AllowMultipleArgumentsPerToken = false };
 var simSeed = Int("--seed", 1, "the seed of the population and of its answers: the same seed gives the same figures");
 var simSpeed = new Option<double>("--speed") { Description = "engine seconds per real second (default 43,200: a day in 2 s)", DefaultValueFactory = _ => 43_200 };
-var simPopulation = new Option<string?>("--population") { Description = "the population file (default: silo/Simulation/population.json, built into the silo)" };
+var simPopulation = new Option<string?>("--population") { Description = "the population file (default: loadtests/simulation/population.json, built into the silo)" };
 var simOutput = new Option<string?>("--output") { Description = "the folder for simulation.json and one <variant>.svg each (default: loadtests/results/simulate-<time>/)" };
 var simulate = new Command("simulate", "rehearse policies as variants on a synthetic population with the real engine on a scaled clock") { simDebtors, simDays, simPolicies, simSeed, simSpeed, simPopulation, simOutput };
 simulate.SetAction(async (result, _) =>

@@ -117,7 +117,7 @@ public sealed partial class DemoPortfolio(
             string.Create(CultureInfo.InvariantCulture, $"Demo: {options.Debtors:N0} simulated debtors (seed {options.Seed}), one case each, due on {ParisTime.DateOf(dayZero).AddDays(-1):dddd d MMMM yyyy}."),
             string.Create(CultureInfo.InvariantCulture, $"  The engine clock runs {speed:N0} times real time ({86_400 / speed:0.#} s a day): day 1 of the schedule comes in about {DemoCommand.Lead.TotalSeconds:0} s,"),
             "  the formal notices about 22 days later, the escalations at day 37. The debtors answer through the debtor page,",
-            "  the sandbox checkout and the providers' signed webhooks, as silo/Simulation/population.json says.",
+            "  the sandbox checkout and the providers' signed webhooks, as loadtests/simulation/population.json says.",
             $"  Messages: {outbox.Folder} (e-mails and SMS, one JSON file each); letters: {letters.Folder}",
             $"  Creditor API: curl -H 'Authorization: Bearer {options.ApiKey}' '{root}/api/v1/cases?status=payment_plan'",
             invitation is null

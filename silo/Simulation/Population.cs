@@ -33,7 +33,7 @@ public sealed record Reaction(string? Kind = null, string? Channel = null, int? 
 public sealed record DebtorType(string Name, double Share, IReadOnlyList<Reaction> Reactions, bool Unreachable = false, double KeepsPlan = 0);
 
 /// <summary>
-/// The synthetic population of the simulator and the demo (<c>silo/Simulation/population.json</c>, built into the silo):
+/// The synthetic population of the simulator and the demo (<c>loadtests/simulation/population.json</c>, built into the silo):
 /// which type each debtor is and what it answers to each message, both drawn from the seed alone, so that the same seed
 /// gives the same debtors and answers.
 /// </summary>
@@ -45,7 +45,7 @@ public sealed record Population(IReadOnlyList<DebtorType> Types)
     public static Population Default()
     {
         using var stream = typeof(Population).Assembly.GetManifestResourceStream("Simulation.population.json")
-            ?? throw new InvalidOperationException("the silo was built without Simulation/population.json");
+            ?? throw new InvalidOperationException("the silo was built without loadtests/simulation/population.json");
         using var reader = new StreamReader(stream);
         return Parse(reader.ReadToEnd(), "population.json");
     }
