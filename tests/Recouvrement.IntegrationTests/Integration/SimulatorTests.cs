@@ -17,7 +17,7 @@ public sealed class SimulatorTests
         var program = Path.Combine(Root, "loadtests", "bin", "Release", "net10.0", "Recouvrement.LoadTests.dll");
         Assert.True(File.Exists(program), $"build the solution first: {program} is missing");
         var policies = new[] { "default", "no-reminders", "more-contacts" }.SelectMany(p => new[] { "--policy", Path.Combine(Root, "loadtests", "simulation", p + ".json") });
-        var start = new ProcessStartInfo("dotnet", [program, "simulate", "--debtors", "90", "--days", "30", "--seed", "11", "--speed", "64800", "--baseline-seconds", "0", "--output", output, .. policies])
+        var start = new ProcessStartInfo("dotnet", [program, "simulate", "--debtors", "90", "--days", "30", "--seed", "11", "--speed", "21600", "--baseline-seconds", "0", "--output", output, .. policies])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
