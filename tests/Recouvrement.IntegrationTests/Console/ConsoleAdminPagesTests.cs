@@ -15,23 +15,11 @@ namespace Recouvrement.Tests.Console;
 /// </summary>
 public sealed partial class ConsoleAdminPagesTests(ConsolePagesHost host) : IClassFixture<ConsolePagesHost>
 {
-    private const string Password = "correct horse battery";
-
-    private async Task<ConsoleVisitor> SignedIn(string creditor, string role)
-    {
-        using var operatorClient = host.Client(EngineHost.OperatorKey);
-        var email = ConsoleHost.NewEmail(role);
-        var link = await ConsoleVisitor.Invite(operatorClient, creditor, email, role);
-        var visitor = new ConsoleVisitor(host.BaseAddress);
-        await visitor.SetPasswordAndSignIn(link, email, Password);
-        return visitor;
-    }
-
     [Fact]
     public async Task A_key_made_on_the_keys_page_opens_the_api_until_it_is_revoked_there()
     {
         var (creditor, _) = await host.OnboardAsync("Laboratoire Monplaisir");
-        using var admin = await SignedIn(creditor, "admin");
+        using var admin = await host.SignedInAsync(creditor, "admin");
         var page = await admin.Page("/console/keys");
         var made = await admin.Post(page, "/console/keys");
         Assert.Equal(HttpStatusCode.OK, made.StatusCode);
@@ -54,7 +42,7 @@ public sealed partial class ConsoleAdminPagesTests(ConsolePagesHost host) : ICla
     public async Task A_user_invited_on_the_users_page_signs_in_with_the_link_and_an_admin_removes_them()
     {
         var (creditor, _) = await host.OnboardAsync("Laboratoire Brotteaux");
-        using var admin = await SignedIn(creditor, "admin");
+        using var admin = await host.SignedInAsync(creditor, "admin");
         var page = await admin.Page("/console/users");
         var refused = await admin.Post(page, "/console/users", ("email", "pas une adresse"), ("role", "agent"));
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
@@ -65,7 +53,7 @@ public sealed partial class ConsoleAdminPagesTests(ConsolePagesHost host) : ICla
         Assert.Equal(HttpStatusCode.OK, invited.StatusCode);
         var link = WebUtility.HtmlDecode(Link().Match(await invited.Content.ReadAsStringAsync()).Groups[1].Value);
         using var agent = new ConsoleVisitor(host.BaseAddress);
-        await agent.SetPasswordAndSignIn(link, email, Password);
+        await agent.SetPasswordAndSignIn(link, email, ConsoleHost.UserPassword);
         Assert.Contains("(agent)", await agent.Page("/console"));
         Assert.DoesNotContain("<form method=\"post\" action=\"/console/users\"", await agent.Page("/console/users"));
 
@@ -81,7 +69,7 @@ public sealed partial class ConsoleAdminPagesTests(ConsolePagesHost host) : ICla
     public async Task A_webhook_subscribed_on_the_webhooks_page_is_the_apis_its_secret_shown_once_and_a_bad_url_is_named()
     {
         var (creditor, key) = await host.OnboardAsync("Laboratoire Guillotière");
-        using var admin = await SignedIn(creditor, "admin");
+        using var admin = await host.SignedInAsync(creditor, "admin");
         var page = await admin.Page("/console/webhooks");
         var refused = await admin.Post(page, "/console/webhooks", ("url", "ftp://example.org/x"), ("events", "case.nothing"));
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
@@ -110,7 +98,7 @@ public sealed partial class ConsoleAdminPagesTests(ConsolePagesHost host) : ICla
     public async Task The_policy_page_refuses_what_the_api_refuses_and_keeps_what_it_keeps()
     {
         var (creditor, key) = await host.OnboardAsync("Laboratoire Perrache");
-        using var admin = await SignedIn(creditor, "admin");
+        using var admin = await host.SignedInAsync(creditor, "admin");
         var page = await admin.Page("/console/policy");
         const string bad = """{"steps":[{"dayAfterDue":15,"action":"reminder","channels":["email"]},{"dayAfterDue":8,"action":"reminder","channels":["sms"]}],"escalationThreshold":40}""";
         var refused = await admin.Post(page, "/console/policy", ("policy", bad));
@@ -145,7 +133,7 @@ public sealed partial class ConsoleAdminPagesTests(ConsolePagesHost host) : ICla
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         }
 
-        using var viewer = await SignedIn(creditor, "viewer");
+        using var viewer = await host.SignedInAsync(creditor, "viewer");
         await Eventually.Get(() => viewer.Page("/console/cases"), p => p.Contains("JM-3", StringComparison.Ordinal), TimeSpan.FromSeconds(10), "the cases listed");
         var filtered = await viewer.Page("/console/cases?amountFrom=100&amountTo=200%2C00");
         Assert.Contains("JM-2", filtered);

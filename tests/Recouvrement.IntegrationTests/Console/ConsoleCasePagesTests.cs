@@ -8,18 +8,6 @@ namespace Recouvrement.Tests.Console;
 /// <summary>The console's cases and statements pages: an agent acts, a viewer only reads, a user of another creditor sees nothing.</summary>
 public sealed class ConsoleCasePagesTests(ConsoleHost host) : IClassFixture<ConsoleHost>
 {
-    private const string Password = "correct horse battery";
-
-    private async Task<ConsoleVisitor> SignedIn(string creditor, string role)
-    {
-        using var operatorClient = host.Client(EngineHost.OperatorKey);
-        var email = ConsoleHost.NewEmail(role);
-        var link = await ConsoleVisitor.Invite(operatorClient, creditor, email, role);
-        var visitor = new ConsoleVisitor(host.BaseAddress);
-        await visitor.SetPasswordAndSignIn(link, email, Password);
-        return visitor;
-    }
-
     [Fact]
     public async Task An_agent_finds_a_case_records_a_transfer_and_sees_it_paid_and_in_the_statement_while_a_viewer_cannot_act()
     {
@@ -27,7 +15,7 @@ public sealed class ConsoleCasePagesTests(ConsoleHost host) : IClassFixture<Cons
         using var api = host.Client(key);
         await ApiCases.Create(api, "FAC-CR-1", "PAT-CR-1");
         await ApiCases.Create(api, "FAC-CR-2", "PAT-CR-2");
-        using var agent = await SignedIn(creditor, "agent");
+        using var agent = await host.SignedInAsync(creditor, "agent");
 
         var list = await Eventually.Get(() => agent.Page("/console/cases"), page => page.Contains("FAC-CR-2", StringComparison.Ordinal),
             TimeSpan.FromSeconds(10), "both cases listed from the read model");
@@ -52,7 +40,7 @@ public sealed class ConsoleCasePagesTests(ConsoleHost host) : IClassFixture<Cons
         Assert.Contains("FAC-CR-1", statement);
         Assert.Contains("4,25", statement);
 
-        using var viewer = await SignedIn(creditor, "viewer");
+        using var viewer = await host.SignedInAsync(creditor, "viewer");
         var readOnly = await viewer.Page("/console/cases/FAC-CR-2");
         Assert.DoesNotContain("Enregistrer un virement", readOnly);
         var refused = await viewer.Post(readOnly, "/console/cases/FAC-CR-2/hold");
@@ -69,10 +57,10 @@ public sealed class ConsoleCasePagesTests(ConsoleHost host) : IClassFixture<Cons
         using var api = host.Client(firstKey);
         await ApiCases.Create(api, "FAC-SECRET-1", "PAT-SECRET-1");
         Assert.Equal(HttpStatusCode.Created, (await api.PostAsJsonAsync("/api/v1/cases/FAC-SECRET-1/payments", new { amount = 10m, reference = "VIR-S" })).StatusCode);
-        using var ownAgent = await SignedIn(first, "agent");
+        using var ownAgent = await host.SignedInAsync(first, "agent");
         await Eventually.Get(() => ownAgent.Page("/console/cases"), p => p.Contains("FAC-SECRET-1", StringComparison.Ordinal), TimeSpan.FromSeconds(10), "the case listed for its creditor");
 
-        using var other = await SignedIn(second, "admin");
+        using var other = await host.SignedInAsync(second, "admin");
         Assert.DoesNotContain("FAC-SECRET-1", await other.Page("/console/cases"));
         Assert.Equal(HttpStatusCode.NotFound, (await other.Get("/console/cases/FAC-SECRET-1")).StatusCode);
         var page = await other.Page("/console/cases");

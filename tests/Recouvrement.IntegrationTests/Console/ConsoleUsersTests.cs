@@ -32,6 +32,20 @@ public class ConsoleHost : EngineHost
     }
 
     public static string NewEmail(string who) => $"{who}-{Guid.NewGuid():N}@example.org";
+
+    /// <summary>The password the invited users of <see cref="SignedInAsync"/> set.</summary>
+    public const string UserPassword = "correct horse battery";
+
+    /// <summary>A user of <paramref name="creditor"/> with <paramref name="role"/>, invited by the operator and signed in.</summary>
+    public async Task<ConsoleVisitor> SignedInAsync(string creditor, string role)
+    {
+        using var operatorClient = Client(OperatorKey);
+        var email = NewEmail(role);
+        var link = await ConsoleVisitor.Invite(operatorClient, creditor, email, role);
+        var visitor = new ConsoleVisitor(BaseAddress);
+        await visitor.SetPasswordAndSignIn(link, email, UserPassword);
+        return visitor;
+    }
 }
 
 /// <summary>The console host on a fresh PostgreSQL database of its own.</summary>
